@@ -1,0 +1,52 @@
+# Handbill: `make serve` to preview, `make test` to run every test. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+PELICAN := $(BIN)/pelican
+OUTPUT := output
+PORT ?= 8000
+
+.PHONY: help venv html serve publish clean test lint format
+
+help:
+	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds on save)"
+	@echo "make test     run every test"
+	@echo "make html     build the site into $(OUTPUT)/ with pelicanconf.py"
+	@echo "make publish  build the public site into $(OUTPUT)/ with publishconf.py (fails on broken links or events)"
+	@echo "make clean    remove $(OUTPUT)/ and the build cache"
+	@echo "make lint     check the code style with ruff"
+
+$(READY): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Handbill needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(READY)
+
+html: $(READY)
+	$(PELICAN) content -o $(OUTPUT) -s pelicanconf.py
+
+serve: $(READY)
+	$(PELICAN) content -o $(OUTPUT) -s pelicanconf.py --autoreload --listen --port $(PORT)
+
+publish: $(READY)
+	$(PELICAN) content -o $(OUTPUT) -s publishconf.py
+
+clean:
+	rm -rf $(OUTPUT) cache
+
+test: $(READY)
+	$(BIN)/pytest
+
+lint: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(READY)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,86 @@
+"""Settings for previewing the site on your own computer (`make serve`, `make html`).
+
+Change the values in the "Your group" section; the rest works as it is.
+`publishconf.py` adds the settings for the public site on top of these.
+"""
+
+# --- Your group --------------------------------------------------------------
+SITENAME = "Anytown Save Our NHS"
+SITESUBTITLE = "Keeping Anytown's hospital, GP surgeries and health data in public hands"
+AUTHOR = "Anytown Save Our NHS"
+CONTACT_EMAIL = "hello@anytown-sos-nhs.example.org"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# A notice shown at the top of every page; set to "" to hide it.
+SITE_NOTICE = ""
+
+# Links shown in the footer.
+LINKS = (
+    ("Health Campaigns Together", "https://healthcampaignstogether.example.org/"),
+    ("Keep Our NHS Public", "https://keepournhspublic.example.org/"),
+)
+
+# --- Where things are ---------------------------------------------------------
+SITEURL = ""
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+# Listed explicitly so the output never depends on what else is installed.
+PLUGINS = ["handbill_checks"]
+
+# --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
+ARTICLE_URL = "news/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "news/{date:%Y}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "news/category/{slug}/"
+CATEGORY_SAVE_AS = "news/category/{slug}/index.html"
+TAG_URL = "news/tag/{slug}/"
+TAG_SAVE_AS = "news/tag/{slug}/index.html"
+AUTHOR_URL = "news/author/{slug}/"
+AUTHOR_SAVE_AS = "news/author/{slug}/index.html"
+ARCHIVES_URL = "news/archives/"
+ARCHIVES_SAVE_AS = "news/archives/index.html"
+YEAR_ARCHIVE_URL = "news/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "news/{date:%Y}/index.html"
+CATEGORIES_URL = "news/categories/"
+CATEGORIES_SAVE_AS = "news/categories/index.html"
+TAGS_URL = "news/tags/"
+TAGS_SAVE_AS = "news/tags/index.html"
+AUTHORS_URL = "news/authors/"
+AUTHORS_SAVE_AS = "news/authors/index.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap"]
+SITEMAP_SAVE_AS = "sitemap.xml"
+
+DEFAULT_PAGINATION = 8
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# --- Feeds: off while previewing; publishconf.py turns them on ---------------
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Build behaviour ------------------------------------------------------------
+RELATIVE_URLS = False
+SUMMARY_MAX_LENGTH = 40
+TYPOGRIFY = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html",
+}
+# Same content -> same bytes: no build timestamps in the output.
+OUTPUT_RETENTION = []

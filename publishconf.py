@@ -1,0 +1,24 @@
+"""Settings for the public site (`make publish`): pelicanconf.py plus these."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402, F403
+
+# The address the site is published at, without a trailing slash.
+SITEURL = os.environ.get("HANDBILL_SITEURL", "https://anytown-sos-nhs.example.org")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+RSS_FEED_SUMMARY_ONLY = True
+
+# A broken link or an invalid event stops the publish with a list of every problem.
+HANDBILL_CHECKS = {"fail_on_error": True}
