@@ -24,5 +24,8 @@ class Problem:
 
 def did_you_mean(word: object, choices: Iterable[str], default: str = "") -> str:
     """A "did you mean …?" suggestion from difflib, or `default` when nothing is close."""
-    matches = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)
+    word = str(word).lower()
+    matches = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    # Typos rarely hit the first letter: prefer "monday" over "sunday" for "munday".
+    matches.sort(key=lambda m: not m.startswith(word[:1]))
     return f"did you mean {matches[0]!r}?" if matches else default

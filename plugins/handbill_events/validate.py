@@ -606,22 +606,28 @@ def _repeat(ck: Checker, value: Any, line: int, start: date | datetime | None) -
     # RFC 5545 counts DTSTART as an occurrence even when the rule would not produce
     # it, while dateutil skips it; requiring a match keeps pages and calendars equal.
     if next(iter(build_rrule(start, rep)), None) != as_naive(start):
-        first = next(iter(build_rrule(start, _without_limits(rep))), None)
-        hint = (
-            f"the first date the rule gives is {first:%Y-%m-%d (%A)}; start on it"
-            if first
-            else "check every/on"
-        )
         ck.err(
             _line(fields, "on", line),
             "repeat",
             f"the start ({start:%Y-%m-%d, %A}) is not one of the dates this rule gives",
-            hint,
+            _nearest_start(start, rep),
         )
         return None
     if rep_excepts is not None:
         _excepts(ck, rep_excepts, _line(fields, "except", line), rep, start)
     return rep
+
+
+def _nearest_start(start: date | datetime, rep: Repeat) -> str:
+    """Suggest the rule's date nearest to the given start (before or after it)."""
+    free = _without_limits(rep)
+    earlier = start - timedelta(days=400)
+    day = start.date() if isinstance(start, datetime) else start
+    dates = [d.date() for d in rule_dates(earlier, free, day + timedelta(days=400))]
+    if not dates:
+        return "check `every:` and `on:`"
+    best = min(dates, key=lambda d: (abs((d - day).days), d))
+    return f"the nearest date it gives is {best:%Y-%m-%d (%A)}; start on that date"
 
 
 def _without_limits(rep: Repeat) -> Repeat:
@@ -906,7 +912,7 @@ def check_event(
         else None
     )
     if ck.problems or None in (title, ident, start, end, tz, status):
-        return None, ck.problems
+        return None, sorted(ck.problems, key=lambda p: p.line)
     return EventSpec(
         id=ident,
         slug=slug,
