@@ -84,3 +84,11 @@ MARKDOWN = {
 }
 # Same content -> same bytes: no build timestamps in the output.
 OUTPUT_RETENTION = []
+
+# --- Theme ------------------------------------------------------------------------
+# Pages (by slug) linked from the main menu and from the footer.
+NAV_PAGES = ["about", "take-action", "join", "contact"]
+FOOTER_PAGES = ["about", "privacy", "contact"]
+# Picture shown when a page is shared on social media (a path inside the site).
+SOCIAL_IMAGE = ""
+SOCIAL_IMAGE_ALT = ""
