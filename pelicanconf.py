@@ -92,3 +92,7 @@ FOOTER_PAGES = ["about", "privacy", "contact"]
 # Picture shown when a page is shared on social media (a path inside the site).
 SOCIAL_IMAGE = ""
 SOCIAL_IMAGE_ALT = ""
+
+# Templates escape every value unless marked |safe, so a title such as `A&E "review"` is
+# always valid HTML. Content and summaries are HTML already and are marked |safe in the theme.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
