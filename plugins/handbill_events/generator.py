@@ -163,9 +163,9 @@ class EventsGenerator(Generator):
             "events/list",
             upcoming=upcoming,
             past_by_year=past_by_year,
-            category=category,
+            events_category=category,
             list_until=until,
-            categories=self._categories(),
+            events_categories=self._categories(),
             subscribe=present.subscribe_links(feed, label, cfg),
             month_url=f"events/{now:%Y/%m}/",
         )
