@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -232,7 +233,15 @@ def test_month_grid_without_javascript(fixture_site: Path) -> None:
     page = soup(fixture_site / "events/2026/06/index.html")
     table = page.find("table", class_="month-grid")
     assert table.caption.get_text() == "June 2026"
-    assert [th.get_text() for th in table.select("thead th")][0] == "Mon"
+    assert [th.get_text() for th in table.select("thead th")] == [
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    ]
     cells = {td.find("time")["datetime"]: td for td in table.select("td")}
     assert "Anytown Festival" in cells["2026-06-27"].get_text()
     assert "Anytown Festival" in cells["2026-06-28"].get_text()  # multi-day: both days
@@ -253,7 +262,7 @@ def test_no_inline_scripts_or_styles_and_no_other_hosts(fixture_site: Path) -> N
         for tag in page.find_all(["img", "iframe", "link", "script"], src=True):
             assert tag["src"].startswith(SITEURL + "/"), tag
         headings = [int(h.name[1]) for h in page.find_all(["h1", "h2", "h3", "h4"])]
-        assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False)), path
+        assert all(b - a <= 1 for a, b in pairwise(headings)), path
 
 
 def test_upcoming_partial_renders_empty_and_full() -> None:

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from handbill_events.load import read_yaml
 from handbill_events.validate import check_event
 
