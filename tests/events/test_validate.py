@@ -165,7 +165,11 @@ def test_duplicate_ids_are_reported_with_both_files(build_events, caplog, tmp_pa
     (src / "b.yaml").write_text("title: B\nid: meeting\nstart: 2026-12-02 18:00\n")
     (src / "meeting.yaml").write_text("title: C\nstart: 2026-12-03 18:00\n")
     build_events(src)
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    errors = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and r.name.startswith("handbill_events")
+    ]
     assert "events/b.yaml:2: id: 'meeting' is already the id of events/a.yaml" in errors[0]
     assert "events/meeting.yaml:1: id: 'meeting' is already the id of events/a.yaml" in errors[1]
     assert len(errors) == 2
