@@ -17,8 +17,9 @@ from .feeds import write_feeds
 from .load import read_yaml
 from .model import Event, Occurrence, build_event
 from .settings import from_pelican
+from .spec import EventSpec
 from .state import apply_ledger
-from .validate import EventSpec, check_event
+from .validate import check_event
 
 log = logging.getLogger(__name__)
 

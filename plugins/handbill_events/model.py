@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import holidays
 import markdown
 
+from .fields import slugify
 from .recur import build_rrule
 from .settings import EventSettings
-from .validate import Change, EventSpec, Location, slugify
+from .spec import Change, EventSpec, Location
 
 Moment = date | datetime
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from dateutil.rrule import rrule
 
 if TYPE_CHECKING:  # validate.py imports this module, so no import at run time
-    from .validate import Repeat
+    from .spec import Repeat
 
 
 def as_naive(moment: date | datetime) -> datetime:
