@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent, Timezone
 
 from .model import Event, Moment, Occurrence, horizon
 from .settings import EventSettings
+from .vtimezone import vtimezone
 
 log = logging.getLogger(__name__)
 
@@ -155,19 +155,14 @@ def _at(event: Event, day: date) -> Moment:
     return datetime.combine(day, start.time(), tzinfo=event.tz)
 
 
-@lru_cache(maxsize=32)
-def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
-    # Building a VTIMEZONE walks years of transitions; every .ics file needs the same one.
-    return Timezone.from_tzid(tzid, first_date=first, last_date=last)
-
-
 def _timezones(events: Iterable[Event], settings: EventSettings) -> list[Timezone]:
     events = list(events)
     tzids = sorted({e.spec.timezone for e in events if not e.spec.all_day} | {settings.timezone})
     years = [o.start.year for e in events for o in e.occurrences] or [settings.now.year]
     first = date(min(min(years), settings.now.year) - 1, 1, 1)
     last = date(horizon(settings).year + 10, 1, 1)
-    return [_vtimezone(tzid, first, last) for tzid in tzids if tzid != "UTC"]
+    # Always at least one VTIMEZONE, so that a calendar with no events is still valid.
+    return [vtimezone(tzid, first.year, last.year) for tzid in tzids]
 
 
 def build_calendar(
