@@ -146,6 +146,8 @@ def occurrence_ld(occ: Occurrence, settings: EventSettings) -> dict:
 def json_ld(occurrences: list[Occurrence], settings: EventSettings) -> str:
     """JSON-LD for a page; `</` is escaped so the data can never close its script element."""
     items = [occurrence_ld(o, settings) for o in occurrences]
+    if not items:
+        return "[]"  # a series whose every date is skipped, or not yet within the horizon
     blob = json.dumps(items[0] if len(items) == 1 else items, ensure_ascii=False, indent=1)
     return blob.replace("</", "<\\/")
 

@@ -330,3 +330,35 @@ def test_region_setting_chooses_the_bank_holidays(tmp_path: Path, region, skippe
         d.date() for d in starts(expand(out / "calendar.ics", date(2026, 1, 1), date(2027, 1, 1)))
     ]
     assert skipped not in days
+
+
+def test_edge_cases_build_without_errors(tmp_path: Path, caplog) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    # Its only date is a bank holiday, so it has no occurrences at all.
+    (src / "only-holiday.yaml").write_text(
+        "title: H\nstart: 2026-05-04 18:00\nrepeat:\n  every: week\n  count: 1\n"
+        "  except: bank holidays\n"
+    )
+    # Starts beyond the horizon.
+    (src / "far.yaml").write_text("title: Far\nstart: 2031-01-06 18:00\nrepeat:\n  every: week\n")
+    # In another time zone.
+    (src / "ny.yaml").write_text(
+        "title: NY\nstart: 2026-12-01 18:00\nend: 19:00\ntimezone: America/New_York\n"
+    )
+    out = build(tmp_path / "site", src)
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelname in ("ERROR", "CRITICAL") and r.name.startswith("handbill_events")
+    ]
+    text = (out / "calendar.ics").read_bytes().decode()
+    assert "DTSTART;TZID=America/New_York:20261201T180000" in text
+    assert "TZID:America/New_York" in text
+    found = expand(out / "events/ny/ny.ics", date(2026, 12, 1), date(2026, 12, 3))
+    assert found[0]["DTSTART"].dt.astimezone(LONDON).hour == 23
+    assert (out / "events/only-holiday/index.html").is_file()
+    assert (
+        expand(out / "events/only-holiday/only-holiday.ics", date(2026, 1, 1), date(2027, 1, 1))
+        == []
+    )
