@@ -103,7 +103,8 @@ def mailman_join(cfg: Config, email: str, msg_id: str) -> EmailMessage:
 
 def contact(cfg: Config, email: str, name: str, message: str, msg_id: str) -> EmailMessage:
     msg = _base(cfg, _address(cfg.contact_inbox), cfg.contact_subject, msg_id)
-    msg["Reply-To"] = _address(email, name)
+    # The bare address only: a display name would be one more visitor string in a header.
+    msg["Reply-To"] = _address(email)
     del msg["Auto-Submitted"]
     who = f"{name} <{email}>" if name else email
     msg.set_content(

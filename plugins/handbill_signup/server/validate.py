@@ -101,10 +101,13 @@ def header_safe(value: str) -> bool:
 def clean_email(value: str) -> str:
     """Return the normalised address, or raise FieldErrors. No DNS lookups: they would slow
     every request, and a wrong domain only costs one bounced confirmation."""
-    value = value.strip()
+    # Check before stripping: a trailing newline is an injection attempt, not a typo.
+    if not header_safe(value):
+        raise FieldErrors({"email": "Enter a valid email address, like name@example.org."})
+    value = value.strip(" \t")
     if not value:
         raise FieldErrors({"email": "Enter your email address."})
-    if len(value) > MAX_EMAIL or not header_safe(value):
+    if len(value) > MAX_EMAIL:
         raise FieldErrors({"email": "Enter a valid email address, like name@example.org."})
     try:
         result = validate_email(value, check_deliverability=False)
@@ -114,8 +117,10 @@ def clean_email(value: str) -> str:
 
 
 def clean_name(value: str) -> str:
+    if not header_safe(value) or not value.isprintable():
+        raise FieldErrors({"name": "Enter your name without line breaks or special codes."})
     value = value.strip()
-    if len(value) > MAX_NAME or not header_safe(value) or not value.isprintable():
+    if len(value) > MAX_NAME:
         raise FieldErrors({"name": "Enter your name without line breaks or special codes."})
     return value
 
