@@ -54,8 +54,9 @@ TAGS_URL = "news/tags/"
 TAGS_SAVE_AS = "news/tags/index.html"
 AUTHORS_URL = "news/authors/"
 AUTHORS_SAVE_AS = "news/authors/index.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap", "robots"]
 SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
 
 DEFAULT_PAGINATION = 8
 PAGINATION_PATTERNS = (
@@ -84,3 +85,15 @@ MARKDOWN = {
 }
 # Same content -> same bytes: no build timestamps in the output.
 OUTPUT_RETENTION = []
+
+# --- Theme ------------------------------------------------------------------------
+# Pages (by slug) linked from the main menu and from the footer.
+NAV_PAGES = ["about", "take-action", "join", "contact"]
+FOOTER_PAGES = ["about", "privacy", "contact"]
+# Picture shown when a page is shared on social media (a path inside the site).
+SOCIAL_IMAGE = ""
+SOCIAL_IMAGE_ALT = ""
+
+# Templates escape every value unless marked |safe, so a title such as `A&E "review"` is
+# always valid HTML. Content and summaries are HTML already and are marked |safe in the theme.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -3,7 +3,8 @@
 import os
 import sys
 
-sys.path.append(os.curdir)
+# Pelican loads this file by path; make its neighbour pelicanconf.py importable from anywhere.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402, F403
 
 # The address the site is published at, without a trailing slash.

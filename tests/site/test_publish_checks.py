@@ -1,0 +1,66 @@
+"""`make publish` refuses to publish a site with a broken link, and says where it is."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitebuild import ROOT
+
+BROKEN_POST = """Title: A post with a mistake
+Date: 2026-11-01 12:00
+Category: News
+Tags: hospital
+Authors: Test Author
+
+See [the old post]({filename}/posts/no-such-post.md) and this picture:
+
+![A picture]({static}/images/no-such-picture.jpg)
+"""
+
+
+def publish(content: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    """Run the publish build the way `make publish` does: the pelican command, in a new process."""
+    pelican = Path(sys.executable).parent / "pelican"
+    command = [str(pelican), str(content), "-o", str(output), "-s", str(ROOT / "publishconf.py")]
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture(scope="module")
+def broken_publish(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    import shutil
+
+    from sitebuild import CONTENT
+
+    content = tmp_path_factory.mktemp("broken") / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "posts" / "broken-link.md").write_text(BROKEN_POST, encoding="utf-8")
+    return publish(content, content.parent / "output")
+
+
+def test_broken_link_fails_the_publish(broken_publish: subprocess.CompletedProcess[str]) -> None:
+    assert broken_publish.returncode != 0
+
+
+def test_message_names_the_file_and_the_link(
+    broken_publish: subprocess.CompletedProcess[str],
+) -> None:
+    log = broken_publish.stdout + broken_publish.stderr
+    assert "posts/broken-link.md: broken link '{filename}/posts/no-such-post.md'" in log
+    assert "no-such-picture.jpg" in log
+    assert "Traceback" not in log
+
+
+def test_clean_content_publishes(tmp_path: Path) -> None:
+    from sitebuild import CONTENT
+
+    result = publish(CONTENT, tmp_path / "output")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,19 @@
+"""The same content builds to the same bytes."""
+
+from pathlib import Path
+
+from sitebuild import build_site
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {
+        str(f.relative_to(site)): f.read_bytes() for f in sorted(site.rglob("*")) if f.is_file()
+    }
+
+
+def test_two_publish_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = snapshot(build_site(tmp_path / "one" / "output", "publishconf.py"))
+    second = snapshot(build_site(tmp_path / "two" / "output", "publishconf.py"))
+    assert first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert not differing, differing
