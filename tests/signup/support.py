@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
+
 from handbill_signup.server.config import Config, load_config
 from handbill_signup.server.spool import Spool
 from handbill_signup.server.worker import Worker

@@ -13,6 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
 from handbill_signup.server.config import ConfigError, load_config
 from handbill_signup.server.service import SignupService, Status, Visitor
 from handbill_signup.server.spool import Spool

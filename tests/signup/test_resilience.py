@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+
 from handbill_signup.server.spool import Spool
 from handbill_signup.server.worker import Worker
 
