@@ -134,3 +134,28 @@ def test_security_headers_on_every_page(server):
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "no-referrer"
         assert r.headers["cache-control"] == "no-store"
+
+
+def test_mistakes_are_shown_next_to_their_fields(server):
+    from bs4 import BeautifulSoup
+
+    r = server.post("/signup/subscribe", {"email": "not-an-address", "consent_version":
+                    "2026-01-v2", "website": ""}, ip="127.0.2.8")
+    assert r.status == 400
+    doc = BeautifulSoup(r.body, "html5lib")
+    assert doc.select_one("[role=alert]") is not None
+    for field in ("email", "consent"):
+        box = doc.select_one(f"#join-{field}")
+        assert box["aria-invalid"] == "true"
+        error_id = box["aria-describedby"].split()[0]
+        assert doc.find(id=error_id).get_text(strip=True)
+        assert doc.select_one(f'[role=alert] a[href="#join-{field}"]')
+    assert "not-an-address" not in r.text, "nothing the visitor typed is put back"
+    assert not doc.select_one("#join-email").get("value")
+
+    r = server.post("/signup/contact", {"email": "a@example.org", "name": "", "message": " ",
+                    "website": ""}, ip="127.0.2.8")
+    doc = BeautifulSoup(r.body, "html5lib")
+    assert r.status == 400
+    assert doc.select_one("#contact-message")["aria-invalid"] == "true"
+    assert doc.select_one("#contact-email").get("aria-invalid") is None

@@ -164,3 +164,27 @@ def test_missing_config_file_is_reported(tmp_path, caplog):
     with caplog.at_level(logging.ERROR):
         build_site(tmp_path / "output", HANDBILL_SIGNUP={"config": "no-such.toml"})
     assert any("no-such.toml" in r.getMessage() for r in caplog.records)
+
+
+def test_server_forms_match_the_site_forms(with_server):
+    """The server shows the forms again after a mistake: same fields, same wording."""
+    from handbill_signup.server.app import create_app
+    from handbill_signup.server.spool import Spool
+    from handbill_signup.server.store import MemoryStore
+
+    cfg = load_config(ROOT / "signup.example.toml", env())
+    app = create_app(cfg, MemoryStore(), Spool(with_server.parent / "spool"))
+    client = app.test_client()
+    for form, path, action in (("join", "join", "subscribe"), ("contact", "contact", "contact")):
+        r = client.post(f"/signup/{action}", data={"website": ""})
+        server_form = BeautifulSoup(r.data, "html5lib").select_one(f"form#{form}")
+        site_form = page(with_server, path).select_one(f"main form#{form}")
+
+        def shape(f):
+            return sorted((i["name"], i.get("type", "textarea"), i.has_attr("required"))
+                          for i in f.select("input, textarea"))
+
+        assert shape(server_form) == shape(site_form)
+        assert server_form["action"] == site_form["action"]
+        assert [lab.get_text(" ", strip=True) for lab in server_form.select("label")] == \
+               [lab.get_text(" ", strip=True) for lab in site_form.select("label")]

@@ -92,10 +92,10 @@ class Views:
             return self._go("try_later", "unavailable", code=503)
         if wants_json():
             return self._json(400, "invalid", errors=outcome.errors)
-        errors = [
-            (f"{form}-{FIELD_ANCHORS.get(f, f)}", message) for f, message in outcome.errors.items()
-        ]
-        return self._page("invalid.html", 400, errors=errors,
+        # consent_version has no visible field: its message points at the consent box.
+        errors = {("consent" if f == "consent_version" and "consent" not in outcome.errors
+                   else f): m for f, m in outcome.errors.items()}
+        return self._page("invalid.html", 400, errors=errors, form=form, anchors=FIELD_ANCHORS,
                           form_url=self.cfg.page_url(form_page))
 
     def _go(self, page: str, status: str, code: int = 200) -> Response:
