@@ -166,3 +166,10 @@ def test_config_errors_are_explained(tmp_path):
     bad = write_config(tmp_path, 25, 9, backend="webhook")
     with pytest.raises(ConfigError, match="webhook"):
         load_config(bad, env())
+
+
+def test_misspelt_settings_are_refused(tmp_path):
+    path = write_config(tmp_path, 25, 9)
+    path.write_text(path.read_text().replace("[mail.smtp]", "[mail.stmp]"))
+    with pytest.raises(ConfigError, match=r"mail\.stmp"):
+        load_config(path, env())

@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from handbill_signup.server.spool import Spool
 from handbill_signup.server.worker import Worker
 
 from .support import Site, confirm_link, free_port, start_server, stop_server, write_config
@@ -83,17 +82,6 @@ def test_crash_after_send_is_not_sent_again(tmp_path, smtp):
     (spool.root / "queue" / f"{job.id}.json").write_bytes(saved)
     assert Worker(site.cfg, spool).run_once(ignore_backoff=True).skipped == 1
     assert len(smtp.sink.to("crash@example.org")) == 1
-
-
-def test_stale_active_job_is_recovered(tmp_path):
-    spool = Spool(tmp_path / "spool", clock=lambda: time.time() + 3600)
-    from handbill_signup.server.spool import Job
-
-    spool.put(Job(id="abc", kind="smtp", data={}))
-    assert spool.claim(spool.due(ignore_backoff=True)[0]) is not None
-    assert spool.counts()["active"] == 1
-    assert spool.recover(lease=600) == 1
-    assert spool.counts() == {"queue": 1, "active": 0, "done": 0, "failed": 0}
 
 
 class HangingSmtp:

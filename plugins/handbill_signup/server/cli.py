@@ -53,7 +53,7 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
 
 def _worker(cfg: Config, args: argparse.Namespace) -> int:
     log.info("spool worker started on %s", cfg.spool_dir)
-    Worker(cfg, Spool(cfg.spool_dir)).run_forever(poll=args.poll)
+    Worker(cfg, Spool(cfg.spool_dir), store=SQLiteStore(cfg.state_file)).run_forever(args.poll)
     return 0
 
 

@@ -104,6 +104,38 @@ class Config:
         return self.site_url.rstrip("/") + getattr(self.pages, name)
 
 
+KNOWN_KEYS: dict[str, set[str]] = {
+    "": {"site", "server", "consent", "form", "mail", "list", "contact", "limits"},
+    "site": {"group_name", "url", "origins", "pages"},
+    "site.pages": set(Pages.__dataclass_fields__),
+    "server": {"public_url", "spool_dir", "state_file", "token_max_age_hours", "max_body_bytes",
+               "proxy_hops", "stylesheet", "max_attempts", "secret_keys_env"},
+    "consent": {"version", "text", "previous"},
+    "form": {"ask_name"},
+    "mail": {"from", "confirm_subject", "smtp"},
+    "mail.smtp": {"host", "port", "security", "username", "password_env", "timeout"},
+    "list": {"name", "backend", "keeper", "record_to_keeper", "mailman", "listmonk", "webhook"},
+    "list.mailman": {"request_address"},
+    "list.listmonk": {"url", "lists", "username", "token_env"},
+    "list.webhook": {"url", "secret_env"},
+    "contact": {"inbox", "subject"},
+    "limits": set(Limits.__dataclass_fields__),
+}
+
+
+def check_keys(data: dict[str, Any], where: str = "") -> None:
+    """A misspelt setting would otherwise be ignored in silence: refuse it, naming it."""
+    known = KNOWN_KEYS.get(where)
+    if known is None:  # free-form tables, e.g. [consent.previous]
+        return
+    for key, value in data.items():
+        name = f"{where}.{key}" if where else key
+        if key not in known:
+            raise ConfigError(f"unknown setting {name!r}; see signup.example.toml")
+        if isinstance(value, dict):
+            check_keys(value, name)
+
+
 def _secret(env: dict[str, str], name: str | None) -> str | None:
     value = env.get(name or "", "") if name else ""
     return value or None
@@ -161,6 +193,7 @@ def config_from_dict(
 ) -> Config:
     env = dict(os.environ if env is None else env)
     base = base or Path.cwd()
+    check_keys(data)
     site, server, mail = data.get("site", {}), data.get("server", {}), data.get("mail", {})
     group = site.get("group_name", "")
     if not group:

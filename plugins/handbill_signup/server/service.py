@@ -7,6 +7,7 @@ visitor gets exactly the normal success answer and nothing is sent.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -54,6 +55,19 @@ class Visitor:
 
 
 OK = Outcome(Status.OK)
+
+
+def client_key(ip: str) -> str:
+    """One IPv6 visitor has a whole /64 to pick addresses from: limit the network."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return str(addr.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{addr}/64", strict=False))
+    return str(addr)
 
 
 class SignupService:
@@ -148,7 +162,7 @@ class SignupService:
             return Outcome(Status.INVALID, errors)
         limits = self.cfg.limits
         if not (
-            self._within("ip", visitor.ip, limits.per_ip, limits.per_ip_window)
+            self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
             and self._within("address", pending.email, limits.per_address,
                              limits.per_address_window)
             and self._global_cap("confirmations", limits.confirmations_per_hour)
@@ -180,7 +194,7 @@ class SignupService:
         pending = self.check_token(fields.get("t", ""))
         if pending is None:
             return Outcome(Status.EXPIRED)
-        if not self._within("confirm-ip", visitor.ip, self.cfg.limits.per_ip * 4,
+        if not self._within("confirm-ip", client_key(visitor.ip), self.cfg.limits.per_ip * 4,
                             self.cfg.limits.per_ip_window):
             return OK
         record = messages.consent_record(
@@ -214,7 +228,7 @@ class SignupService:
             return Outcome(Status.INVALID, errors)
         limits = self.cfg.limits
         if not (
-            self._within("contact-ip", visitor.ip, limits.per_ip, limits.per_ip_window)
+            self._within("contact-ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
             and self._global_cap("contact messages", limits.contact_per_hour)
         ):
             return OK

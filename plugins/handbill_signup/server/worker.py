@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .config import Config
 from .spool import Job, Spool
+from .store import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +118,12 @@ class RunResult:
 
 
 class Worker:
-    def __init__(self, cfg: Config, spool: Spool, deliverer: Deliverer | None = None) -> None:
+    def __init__(self, cfg: Config, spool: Spool, deliverer: Deliverer | None = None,
+                 store: SQLiteStore | None = None) -> None:
         self.cfg = cfg
         self.spool = spool
         self.deliverer = deliverer or Deliverer(cfg)
+        self.store = store  # purged hourly, if given
 
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
@@ -160,6 +163,8 @@ class Worker:
             if time.time() - last_purge > 3600:
                 self.spool.recover()
                 self.spool.purge_done()
+                if self.store is not None:
+                    self.store.purge()
                 last_purge = time.time()
             if stop is not None:
                 stop.wait(poll)
