@@ -91,6 +91,7 @@ spool_dir = "spool"
 state_file = "state/limits.sqlite3"
 proxy_hops = 1
 token_max_age_hours = 48
+stylesheets = ["/theme/css/handbill.css", "/theme/css/handbill_signup.css"]
 
 [consent]
 version = "2026-01-v2"

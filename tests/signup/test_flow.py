@@ -159,3 +159,15 @@ def test_mistakes_are_shown_next_to_their_fields(server):
     assert r.status == 400
     assert doc.select_one("#contact-message")["aria-invalid"] == "true"
     assert doc.select_one("#contact-email").get("aria-invalid") is None
+
+
+def test_server_pages_use_the_site_styles_only(server):
+    from bs4 import BeautifulSoup
+
+    token_page = server.request("GET", "/signup/confirm?t=bad")
+    assert token_page.status == 303
+    r = server.post("/signup/subscribe", {"email": "x", "website": ""}, ip="127.0.2.9")
+    doc = BeautifulSoup(r.body, "html5lib")
+    assert not doc.select("script, style, [style]")
+    for link in doc.select("link[rel=stylesheet]"):
+        assert link["href"].startswith("/theme/css/")

@@ -117,6 +117,7 @@ def test_result_pages_are_built(with_server, path, title):
     doc = page(with_server, path)
     assert doc.select_one("main h1").get_text(strip=True) == title
     assert doc.select_one('meta[name=robots]')["content"] == "noindex"
+    assert not doc.select("form"), "no join form beside the result"
 
 
 def test_result_pages_match_the_server_redirects(with_server):

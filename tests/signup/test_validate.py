@@ -53,6 +53,7 @@ def test_parse_body():
     for body, ctype in [(b"a=1&a=2", FORM), (b"a=%ff", FORM), (b"\xff=1", FORM),
                         (b"a=1", FORM + "; charset=latin-1"), (b"[1]", "application/json"),
                         (b'{"a": 1}', "application/json"), (b"a=1", None),
+                        (b'{"email": "a@b.org", "email": "c@d.org"}', "application/json"),
                         ("&".join(f"f{i}=1" for i in range(30)).encode(), FORM)]:
         with pytest.raises(BadRequest):
             parse_body(body, ctype)

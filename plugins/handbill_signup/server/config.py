@@ -91,7 +91,7 @@ class Config:
     max_body: int = 8192
     proxy_hops: int = 0
     ask_name: bool = False
-    stylesheet: str = ""
+    stylesheets: tuple[str, ...] = ()
     confirm_subject: str = "Please confirm you want to join our mailing list"
     contact_subject: str = "Message from the website contact form"
     max_attempts: int = 12
@@ -109,7 +109,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "site": {"group_name", "url", "origins", "pages"},
     "site.pages": set(Pages.__dataclass_fields__),
     "server": {"public_url", "spool_dir", "state_file", "token_max_age_hours", "max_body_bytes",
-               "proxy_hops", "stylesheet", "max_attempts", "secret_keys_env"},
+               "proxy_hops", "stylesheets", "max_attempts", "secret_keys_env"},
     "consent": {"version", "text", "previous"},
     "form": {"ask_name"},
     "mail": {"from", "confirm_subject", "smtp"},
@@ -232,7 +232,7 @@ def config_from_dict(
         max_body=int(server.get("max_body_bytes", 8192)),
         proxy_hops=int(server.get("proxy_hops", 0)),
         ask_name=bool(data.get("form", {}).get("ask_name", False)),
-        stylesheet=server.get("stylesheet", ""),
+        stylesheets=tuple(server.get("stylesheets", ())),
         confirm_subject=mail.get("confirm_subject", Config.confirm_subject),
         contact_subject=contact.get("subject", Config.contact_subject),
         max_attempts=int(server.get("max_attempts", 12)),

@@ -71,9 +71,16 @@ def _parse_form(text: str) -> dict[str, str]:
     return fields
 
 
+def _no_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("a field was sent twice")
+    return dict(pairs)
+
+
 def _parse_json(text: str) -> dict[str, str]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_repeats)
     except ValueError as exc:
         raise BadRequest("malformed JSON") from exc
     if not isinstance(data, dict) or len(data) > 20:
