@@ -32,8 +32,12 @@ def replace_markers(content: Any, env: Any) -> None:
         name = match.group(1) or match.group(2)
         if name not in MACROS:
             known = " or ".join(f"[[{m}]]" for m in MACROS)
-            log.error("%s: unknown marker [[%s]]: use %s on a line of its own",
-                      content.source_path, name, known)
+            log.error(
+                "%s: unknown marker [[%s]]: use %s on a line of its own",
+                content.source_path,
+                name,
+                known,
+            )
             return match.group(0)
         return render_form(env, MACROS[name])
 
@@ -42,8 +46,17 @@ def replace_markers(content: Any, env: Any) -> None:
 
 def _contents(generator: Any) -> list[Any]:
     items: list[Any] = []
-    for attr in ("articles", "translations", "drafts", "drafts_translations", "pages",
-                 "hidden_pages", "draft_pages", "hidden_translations", "draft_translations"):
+    for attr in (
+        "articles",
+        "translations",
+        "drafts",
+        "drafts_translations",
+        "pages",
+        "hidden_pages",
+        "draft_pages",
+        "hidden_translations",
+        "draft_translations",
+    ):
         items.extend(getattr(generator, attr, []) or [])
     return items
 

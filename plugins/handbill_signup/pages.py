@@ -28,16 +28,24 @@ class ResultPagesGenerator(Generator):
         for kind in RESULT_PAGES:
             path = self.signup.pages[kind].strip("/")
             writer.write_file(
-                f"{path}/index.html", template, self.context, result=kind,
-                signup=self.signup, url=f"{path}/", relative_urls=self.settings["RELATIVE_URLS"],
+                f"{path}/index.html",
+                template,
+                self.context,
+                result=kind,
+                signup=self.signup,
+                url=f"{path}/",
+                relative_urls=self.settings["RELATIVE_URLS"],
             )
         self._write_consent()
 
     def _write_consent(self) -> None:
         # Every wording version with its hash, so a consent record can be checked against
         # what the site showed.
-        data = {"group": self.signup.group_name, "current": self.signup.consent_version,
-                "versions": [s.as_dict() for s in self.signup.consent.all]}
+        data = {
+            "group": self.signup.group_name,
+            "current": self.signup.consent_version,
+            "versions": [s.as_dict() for s in self.signup.consent.all],
+        }
         out = Path(self.output_path, CONSENT_JSON)
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

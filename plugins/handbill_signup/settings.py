@@ -115,11 +115,18 @@ def _read_config(name: str, settings: dict[str, Any]) -> dict[str, Any]:
             try:
                 return _from_toml(path)
             except (OSError, ValueError) as exc:
-                log.error("%s: %s. Fix the file, or remove \"config\" from HANDBILL_SIGNUP "
-                          "in pelicanconf.py", path, exc)
+                log.error(
+                    '%s: %s. Fix the file, or remove "config" from HANDBILL_SIGNUP '
+                    "in pelicanconf.py",
+                    path,
+                    exc,
+                )
                 return {}
-    log.error("HANDBILL_SIGNUP config %r: file not found. Give its path relative to the "
-              "project folder, or remove \"config\" from HANDBILL_SIGNUP in pelicanconf.py", name)
+    log.error(
+        "HANDBILL_SIGNUP config %r: file not found. Give its path relative to the "
+        'project folder, or remove "config" from HANDBILL_SIGNUP in pelicanconf.py',
+        name,
+    )
     return {}
 
 
@@ -132,7 +139,7 @@ def mailto(address: str, subject: str, body: str) -> str:
 def _join_mailto_body(group: str, list_name: str, consent: Consent) -> str:
     return (
         f"Hello {group},\n\nPlease add this email address to {list_name}.\n\n"
-        f"I agree: \"{consent.current.text}\"\n(consent wording version "
+        f'I agree: "{consent.current.text}"\n(consent wording version '
         f"{consent.current.version})\n\nThank you\n"
     )
 
@@ -167,7 +174,8 @@ def read(settings: dict[str, Any]) -> SignupSettings:
         pages=values["pages"],
         urls={name: siteurl + path for name, path in values["pages"].items()},
         token_max_age_hours=int(values["token_max_age_hours"]),
-        join_mailto=mailto(email, values["mailto_subject"],
-                           _join_mailto_body(group, values["list_name"], consent)),
+        join_mailto=mailto(
+            email, values["mailto_subject"], _join_mailto_body(group, values["list_name"], consent)
+        ),
         contact_mailto=mailto(email, values["contact_mailto_subject"], "Hello,\n\n"),
     )

@@ -50,8 +50,13 @@ class Sink:
     messages: list[Received] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook name
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      envelope.original_content or envelope.content))
+        self.messages.append(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content or envelope.content,
+            )
+        )
         return "250 OK"
 
     def to(self, addr: str) -> list[Received]:
@@ -76,10 +81,17 @@ class SmtpServer:
             self.controller = None
 
 
-def write_config(tmp: Path, smtp_port: int, server_port: int, extra: str = "",
-                 backend: str = "email", limits: str = "") -> Path:
+def write_config(
+    tmp: Path,
+    smtp_port: int,
+    server_port: int,
+    extra: str = "",
+    backend: str = "email",
+    limits: str = "",
+) -> Path:
     path = tmp / "signup.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 [site]
 group_name = "Anytown Save Our NHS"
 url = "http://127.0.0.1:{server_port}"
@@ -118,13 +130,19 @@ inbox = "hello@anytown.example.org"
 
 [limits]
 {limits or "per_ip = 50"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "HANDBILL_SIGNUP_SECRET_KEYS": SECRET,
-            "HANDBILL_WEBHOOK_SECRET": WEBHOOK_SECRET, "HANDBILL_LISTMONK_TOKEN": "tok"}
+    return {
+        **os.environ,
+        "HANDBILL_SIGNUP_SECRET_KEYS": SECRET,
+        "HANDBILL_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "HANDBILL_LISTMONK_TOKEN": "tok",
+    }
 
 
 @dataclass
@@ -162,8 +180,13 @@ class Site:
     def drain(self) -> None:
         Worker(self.cfg, self.spool).run_once(ignore_backoff=True)
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             conn.request(method, path, body=body, headers=headers or {})
@@ -172,17 +195,26 @@ class Site:
         finally:
             conn.close()
 
-    def post(self, path: str, fields: dict[str, str] | None = None, *, ip: str = "127.0.1.1",
-             headers: dict[str, str] | None = None, raw: bytes | None = None) -> Response:
+    def post(
+        self,
+        path: str,
+        fields: dict[str, str] | None = None,
+        *,
+        ip: str = "127.0.1.1",
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Response:
         body = raw if raw is not None else urlencode(fields or {}).encode()
-        h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-             "X-Forwarded-For": ip}
+        h = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.origin,
+            "X-Forwarded-For": ip,
+        }
         h.update(headers or {})
         return self.request("POST", path, body, {k: v for k, v in h.items() if v is not None})
 
     def join(self, email: str, **kw) -> Response:
-        fields = {"email": email, "consent": "yes", "consent_version": "2026-01-v2",
-                  "website": ""}
+        fields = {"email": email, "consent": "yes", "consent_version": "2026-01-v2", "website": ""}
         fields.update(kw.pop("fields", {}))
         return self.post("/signup/subscribe", fields, **kw)
 
@@ -191,9 +223,19 @@ def start_server(config_path: Path, port: int, workers: int = 2) -> subprocess.P
     # The server's log goes to a file: a pipe nobody reads would block it once full.
     log_file = config_path.parent / "server.log"
     proc = subprocess.Popen(
-        [str(BIN / "handbill-signup"), "serve", "--config", str(config_path),
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        env=env(), stdout=subprocess.DEVNULL, stderr=log_file.open("wb"),
+        [
+            str(BIN / "handbill-signup"),
+            "serve",
+            "--config",
+            str(config_path),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=log_file.open("wb"),
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -221,4 +263,4 @@ def stop_server(proc: subprocess.Popen) -> None:
 def confirm_link(received: Received) -> str:
     body = received.msg.get_content()
     line = next(w for w in body.split() if "/signup/confirm?t=" in w)
-    return line[line.index("/signup/confirm"):]
+    return line[line.index("/signup/confirm") :]

@@ -16,8 +16,12 @@ INJECTIONS = [
     "nul\0byte",
     f"x%0d%0aBcc: {EVIL}",  # double-encoded: must stay harmless text
 ]
-JOIN = {"email": "safe@example.org", "consent": "yes", "consent_version": "2026-01-v2",
-        "website": ""}
+JOIN = {
+    "email": "safe@example.org",
+    "consent": "yes",
+    "consent_version": "2026-01-v2",
+    "website": "",
+}
 CONTACT = {"email": "safe@example.org", "name": "Sam", "message": "Hello", "website": ""}
 
 
@@ -65,12 +69,14 @@ def test_injection_in_confirm_token(server, module_smtp):
     assert_no_leak(server, module_smtp.sink)
 
 
-@pytest.mark.parametrize("extra", ["_cc", "cc", "bcc", "to", "recipient", "redirect", "_next",
-                                   "next", "subject", "name"])
+@pytest.mark.parametrize(
+    "extra", ["_cc", "cc", "bcc", "to", "recipient", "redirect", "_next", "next", "subject", "name"]
+)
 def test_unknown_fields_are_refused(server, module_smtp, extra):
     before = len(module_smtp.sink.messages)
-    r = server.post("/signup/subscribe", {**JOIN, "email": "unknown@example.org", extra: EVIL},
-                    ip="127.0.3.3")
+    r = server.post(
+        "/signup/subscribe", {**JOIN, "email": "unknown@example.org", extra: EVIL}, ip="127.0.3.3"
+    )
     assert r.status == 400
     assert EVIL not in r.text and "unknown@example.org" not in r.text
     if extra not in CONTACT:  # the contact form has a name field
@@ -103,18 +109,27 @@ def test_oversize_body(server, module_smtp):
     assert not module_smtp.sink.to("big@example.org")
 
 
-@pytest.mark.parametrize("raw,ctype", [
-    (b"email=caf\xe9%40example.org&consent=yes&consent_version=2026-01-v2&website=",
-     "application/x-www-form-urlencoded"),
-    (b"email=caf%E9%40example.org&consent=yes&consent_version=2026-01-v2&website=",
-     "application/x-www-form-urlencoded"),
-    (b"email=latin%40example.org&consent=yes&consent_version=2026-01-v2&website=",
-     "application/x-www-form-urlencoded; charset=iso-8859-1"),
-    (b'{"email": "caf\xe9@example.org"}', "application/json"),
-    (b"email=a%40example.org", "multipart/form-data; boundary=x"),
-    (b"email=a%40example.org", "text/plain"),
-    (b"email=a%40example.org&email=b%40example.org", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    "raw,ctype",
+    [
+        (
+            b"email=caf\xe9%40example.org&consent=yes&consent_version=2026-01-v2&website=",
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            b"email=caf%E9%40example.org&consent=yes&consent_version=2026-01-v2&website=",
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            b"email=latin%40example.org&consent=yes&consent_version=2026-01-v2&website=",
+            "application/x-www-form-urlencoded; charset=iso-8859-1",
+        ),
+        (b'{"email": "caf\xe9@example.org"}', "application/json"),
+        (b"email=a%40example.org", "multipart/form-data; boundary=x"),
+        (b"email=a%40example.org", "text/plain"),
+        (b"email=a%40example.org&email=b%40example.org", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_non_utf8_and_odd_bodies_are_refused(server, module_smtp, raw, ctype):
     before = len(module_smtp.sink.messages)
     r = server.post("/signup/subscribe", raw=raw, headers={"Content-Type": ctype})
@@ -123,10 +138,13 @@ def test_non_utf8_and_odd_bodies_are_refused(server, module_smtp, raw, ctype):
     assert len(module_smtp.sink.messages) == before
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "https://attacker.example"},
-    {"Origin": None, "Referer": "https://attacker.example/page"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://attacker.example"},
+        {"Origin": None, "Referer": "https://attacker.example/page"},
+    ],
+)
 def test_cross_origin_post_gets_usual_answer_and_no_mail(server, module_smtp, headers):
     r = server.join("crossorigin@example.org", ip="127.0.3.5", headers=headers)
     assert r.status == 303 and r.headers["location"].endswith("/join/check-your-email/")
@@ -166,6 +184,7 @@ def test_logs_carry_no_addresses(server):
 
 # --- rate limits, shared by two servers (four worker processes) on one state file ----------
 
+
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, module_smtp):
     tmp = tmp_path_factory.mktemp("limits")
@@ -178,7 +197,8 @@ def pair(tmp_path_factory, module_smtp):
     # gunicorn masters would; the second server's origin is allowed too.
     text = path.read_text().replace(
         f'origins = ["http://127.0.0.1:{ports[0]}"]',
-        f'origins = ["http://127.0.0.1:{ports[0]}", "http://127.0.0.1:{ports[1]}"]')
+        f'origins = ["http://127.0.0.1:{ports[0]}", "http://127.0.0.1:{ports[1]}"]',
+    )
     path.write_text(text)
     sites = [Site(p, path) for p in ports]
     for s in sites:
@@ -211,8 +231,9 @@ def test_global_cap_stops_sending_and_alerts_keeper_once(tmp_path, smtp):
     from .support import free_port
 
     port = free_port()
-    path = write_config(tmp_path, smtp.port, port,
-                        limits="per_ip = 100\nconfirmations_per_hour = 6")
+    path = write_config(
+        tmp_path, smtp.port, port, limits="per_ip = 100\nconfirmations_per_hour = 6"
+    )
     site = Site(port, path)
     site.proc = start_server(path, port)
     try:
@@ -220,7 +241,8 @@ def test_global_cap_stops_sending_and_alerts_keeper_once(tmp_path, smtp):
     finally:
         stop_server(site.proc)
     assert {(r.status, r.headers["location"]) for r in answers} == {
-        (303, f"{site.origin}/join/check-your-email/")}
+        (303, f"{site.origin}/join/check-your-email/")
+    }
     site.drain()
     confirmations = [m for m in smtp.sink.messages if m.rcpts[0].startswith("flood")]
     assert len(confirmations) == 6

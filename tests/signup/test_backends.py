@@ -24,8 +24,12 @@ from handbill_signup.server.worker import Worker
 from .support import SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
 
 VISITOR = Visitor("127.0.0.1", None, None)
-JOIN = {"email": "bob@example.org", "consent": "yes", "consent_version": "2026-01-v2",
-        "website": ""}
+JOIN = {
+    "email": "bob@example.org",
+    "consent": "yes",
+    "consent_version": "2026-01-v2",
+    "website": "",
+}
 
 
 class Stub:

@@ -13,16 +13,25 @@ from .support import BIN, env, free_port, write_config
 
 
 def run(*args: str, environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "handbill-signup"), *args], capture_output=True, text=True,
-                          env=env() if environ is None else environ, timeout=60)
+    return subprocess.run(
+        [str(BIN / "handbill-signup"), *args],
+        capture_output=True,
+        text=True,
+        env=env() if environ is None else environ,
+        timeout=60,
+    )
 
 
 def test_spool_show_and_drain(tmp_path, smtp):
     path = write_config(tmp_path, smtp.port, free_port())
     cfg = load_config(path, env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    fields = {"email": "queued@example.org", "consent": "yes", "consent_version": "2026-01-v2",
-              "website": ""}
+    fields = {
+        "email": "queued@example.org",
+        "consent": "yes",
+        "consent_version": "2026-01-v2",
+        "website": "",
+    }
     service.subscribe(fields, Visitor("127.0.0.1", None, None))
 
     shown = run("spool", "show", "--config", str(path))
@@ -42,8 +51,10 @@ def test_drain_reports_failure_while_smtp_is_down(tmp_path, smtp):
     path = write_config(tmp_path, smtp.port, free_port())
     cfg = load_config(path, env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    service.contact({"email": "a@example.org", "name": "", "message": "hi", "website": ""},
-                    Visitor("127.0.0.1", None, None))
+    service.contact(
+        {"email": "a@example.org", "name": "", "message": "hi", "website": ""},
+        Visitor("127.0.0.1", None, None),
+    )
     smtp.stop()
     drained = run("spool", "drain", "--config", str(path))
     assert drained.returncode == 1 and "will retry 1" in drained.stdout

@@ -38,10 +38,16 @@ def test_join_confirm_handoff_end_to_end(server, module_smtp):
     [record] = sink.to("keeper@anytown.example.org")
     assert record.rcpts == ["keeper@anytown.example.org"]
     text = record.msg.get_content()
-    for expected in ("email: alice@example.org", "consent_statement_id: 2026-01-v2",
-                     "Yes, please email me news from Anytown Save Our NHS.",
-                     "requested_at:", "confirmed_at:", "form_url:", "privacy_notice_url:",
-                     "email confirmation"):
+    for expected in (
+        "email: alice@example.org",
+        "consent_statement_id: 2026-01-v2",
+        "Yes, please email me news from Anytown Save Our NHS.",
+        "requested_at:",
+        "confirmed_at:",
+        "form_url:",
+        "privacy_notice_url:",
+        "email confirmation",
+    ):
         assert expected in text
 
 
@@ -54,8 +60,11 @@ def test_scanner_get_does_not_confirm(server, module_smtp):
         assert server.request("GET", link).status == 200
         assert server.request("HEAD", link).status == 200
     server.drain()
-    assert not [m for m in module_smtp.sink.to("keeper@anytown.example.org")
-                if "scanned@example.org" in m.msg.get_content()]
+    assert not [
+        m
+        for m in module_smtp.sink.to("keeper@anytown.example.org")
+        if "scanned@example.org" in m.msg.get_content()
+    ]
 
 
 def test_replayed_token_hands_off_once(server, module_smtp):
@@ -66,8 +75,11 @@ def test_replayed_token_hands_off_once(server, module_smtp):
         r = server.post("/signup/confirm", {"t": token}, ip="127.0.2.3")
         assert r.status == 303 and r.headers["location"].endswith("/join/welcome/")
         server.drain()
-    records = [m for m in module_smtp.sink.to("keeper@anytown.example.org")
-               if "replay@example.org" in m.msg.get_content()]
+    records = [
+        m
+        for m in module_smtp.sink.to("keeper@anytown.example.org")
+        if "replay@example.org" in m.msg.get_content()
+    ]
     assert len(records) == 1
 
 
@@ -82,31 +94,50 @@ def test_tampered_token_is_refused(server, module_smtp):
     r = server.post("/signup/confirm", {"t": bad})
     assert r.status == 303 and r.headers["location"].endswith("/join/expired/")
     server.drain()
-    assert not [m for m in module_smtp.sink.to("keeper@anytown.example.org")
-                if "tamper@example.org" in m.msg.get_content()]
+    assert not [
+        m
+        for m in module_smtp.sink.to("keeper@anytown.example.org")
+        if "tamper@example.org" in m.msg.get_content()
+    ]
 
 
 def test_json_answers(server, module_smtp):
     h = {"Accept": "application/json"}
     r = server.join("json@example.org", ip="127.0.2.5", headers=h)
     assert r.status == 200 and r.json == {
-        "ok": True, "status": "ok", "next": f"{server.origin}/join/check-your-email/"}
-    r = server.post("/signup/subscribe", {"email": "nope", "consent": "yes",
-                    "consent_version": "2026-01-v2", "website": ""}, headers=h)
+        "ok": True,
+        "status": "ok",
+        "next": f"{server.origin}/join/check-your-email/",
+    }
+    r = server.post(
+        "/signup/subscribe",
+        {"email": "nope", "consent": "yes", "consent_version": "2026-01-v2", "website": ""},
+        headers=h,
+    )
     assert r.status == 400 and r.json["ok"] is False and "email" in r.json["errors"]
     # A JSON body is accepted too, guarded by the very same checks.
-    body = b'{"email": "json2@example.org", "consent": true, "consent_version": "2026-01-v2",' \
-           b' "website": ""}'
-    r = server.post("/signup/subscribe", raw=body, ip="127.0.2.5",
-                    headers={**h, "Content-Type": "application/json"})
+    body = (
+        b'{"email": "json2@example.org", "consent": true, "consent_version": "2026-01-v2",'
+        b' "website": ""}'
+    )
+    r = server.post(
+        "/signup/subscribe",
+        raw=body,
+        ip="127.0.2.5",
+        headers={**h, "Content-Type": "application/json"},
+    )
     assert r.status == 200 and r.json["ok"] is True
     server.drain()
     assert len(module_smtp.sink.to("json2@example.org")) == 1
 
 
 def test_contact_form_goes_only_to_inbox(server, module_smtp):
-    fields = {"email": "visitor@example.org", "name": "Vi Sitor",
-              "message": "Hello,\nwhen is the next meeting?", "website": ""}
+    fields = {
+        "email": "visitor@example.org",
+        "name": "Vi Sitor",
+        "message": "Hello,\nwhen is the next meeting?",
+        "website": "",
+    }
     r = server.post("/signup/contact", fields, ip="127.0.2.6")
     assert r.status == 303 and r.headers["location"].endswith("/contact/sent/")
     server.drain()
@@ -139,8 +170,11 @@ def test_security_headers_on_every_page(server):
 def test_mistakes_are_shown_next_to_their_fields(server):
     from bs4 import BeautifulSoup
 
-    r = server.post("/signup/subscribe", {"email": "not-an-address", "consent_version":
-                    "2026-01-v2", "website": ""}, ip="127.0.2.8")
+    r = server.post(
+        "/signup/subscribe",
+        {"email": "not-an-address", "consent_version": "2026-01-v2", "website": ""},
+        ip="127.0.2.8",
+    )
     assert r.status == 400
     doc = BeautifulSoup(r.body, "html5lib")
     assert doc.select_one("[role=alert]") is not None
@@ -153,8 +187,11 @@ def test_mistakes_are_shown_next_to_their_fields(server):
     assert "not-an-address" not in r.text, "nothing the visitor typed is put back"
     assert not doc.select_one("#join-email").get("value")
 
-    r = server.post("/signup/contact", {"email": "a@example.org", "name": "", "message": " ",
-                    "website": ""}, ip="127.0.2.8")
+    r = server.post(
+        "/signup/contact",
+        {"email": "a@example.org", "name": "", "message": " ", "website": ""},
+        ip="127.0.2.8",
+    )
     doc = BeautifulSoup(r.body, "html5lib")
     assert r.status == 400
     assert doc.select_one("#contact-message")["aria-invalid"] == "true"

@@ -116,7 +116,7 @@ def test_sidebar_cta_has_the_form_but_not_twice_on_the_join_page(with_server):
 def test_result_pages_are_built(with_server, path, title):
     doc = page(with_server, path)
     assert doc.select_one("main h1").get_text(strip=True) == title
-    assert doc.select_one('meta[name=robots]')["content"] == "noindex"
+    assert doc.select_one("meta[name=robots]")["content"] == "noindex"
     assert not doc.select("form"), "no join form beside the result"
 
 
@@ -154,11 +154,13 @@ def test_mailto_fallback_without_server(no_server):
 
 def test_unknown_marker_is_reported(content_copy, tmp_path, caplog):
     (content_copy / "pages" / "oops.md").write_text(
-        "Title: Oops\nSlug: oops\n\n[[join-from]]\n", encoding="utf-8")
+        "Title: Oops\nSlug: oops\n\n[[join-from]]\n", encoding="utf-8"
+    )
     with caplog.at_level(logging.ERROR):
         build_site(tmp_path / "output", PATH=str(content_copy))
-    assert any("oops.md" in r.getMessage() and "[[join-form]]" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "oops.md" in r.getMessage() and "[[join-form]]" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_missing_config_file_is_reported(tmp_path, caplog):
@@ -182,10 +184,13 @@ def test_server_forms_match_the_site_forms(with_server):
         site_form = page(with_server, path).select_one(f"main form#{form}")
 
         def shape(f):
-            return sorted((i["name"], i.get("type", "textarea"), i.has_attr("required"))
-                          for i in f.select("input, textarea"))
+            return sorted(
+                (i["name"], i.get("type", "textarea"), i.has_attr("required"))
+                for i in f.select("input, textarea")
+            )
 
         assert shape(server_form) == shape(site_form)
         assert server_form["action"] == site_form["action"]
-        assert [lab.get_text(" ", strip=True) for lab in server_form.select("label")] == \
-               [lab.get_text(" ", strip=True) for lab in site_form.select("label")]
+        assert [lab.get_text(" ", strip=True) for lab in server_form.select("label")] == [
+            lab.get_text(" ", strip=True) for lab in site_form.select("label")
+        ]

@@ -30,8 +30,15 @@ def test_smtp_down_then_back_delivers_everything_exactly_once(down_site, smtp):
     site, sink = down_site, smtp.sink
     assert site.join("down1@example.org", ip="127.0.7.1").status == 303
     assert site.join("down2@example.org", ip="127.0.7.2").status == 303
-    r = site.post("/signup/contact", {"email": "c@example.org", "name": "", "website": "",
-                                      "message": "Sent while the mail server was down"})
+    r = site.post(
+        "/signup/contact",
+        {
+            "email": "c@example.org",
+            "name": "",
+            "website": "",
+            "message": "Sent while the mail server was down",
+        },
+    )
     assert r.status == 303
 
     for _ in range(3):  # the worker keeps trying while SMTP is down; nothing is lost
@@ -69,8 +76,12 @@ def test_crash_after_send_is_not_sent_again(tmp_path, smtp):
     from handbill_signup.server.store import MemoryStore
 
     service = SignupService(site.cfg, MemoryStore(), site.spool)
-    fields = {"email": "crash@example.org", "consent": "yes", "consent_version": "2026-01-v2",
-              "website": ""}
+    fields = {
+        "email": "crash@example.org",
+        "consent": "yes",
+        "consent_version": "2026-01-v2",
+        "website": "",
+    }
     service.subscribe(fields, Visitor("127.0.0.1", None, None))
     spool = site.spool
     [job] = spool.due()
@@ -113,14 +124,19 @@ class HangingSmtp:
 def test_p99_under_200ms_while_smtp_hangs(tmp_path):
     hang = HangingSmtp()
     port = free_port()
-    path = write_config(tmp_path, hang.port, port, limits="per_ip = 100000\n"
-                        "confirmations_per_hour = 100000\ncontact_per_hour = 100000")
+    path = write_config(
+        tmp_path,
+        hang.port,
+        port,
+        limits="per_ip = 100000\nconfirmations_per_hour = 100000\ncontact_per_hour = 100000",
+    )
     site = Site(port, path)
     site.proc = start_server(path, port)
     stop = threading.Event()
     worker = Worker(site.cfg, site.spool)
-    thread = threading.Thread(target=worker.run_forever, kwargs={"poll": 0.05, "stop": stop},
-                              daemon=True)
+    thread = threading.Thread(
+        target=worker.run_forever, kwargs={"poll": 0.05, "stop": stop}, daemon=True
+    )
     thread.start()
     try:
         latencies = []
@@ -136,8 +152,10 @@ def test_p99_under_200ms_while_smtp_hangs(tmp_path):
         hang.close()
         stop_server(site.proc)
     p99 = statistics.quantiles(latencies, n=100)[98]
-    summary = (f"subscribe latency while SMTP hangs: median {statistics.median(latencies):.1f}"
-               f" ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms, {len(latencies)} requests")
+    summary = (
+        f"subscribe latency while SMTP hangs: median {statistics.median(latencies):.1f}"
+        f" ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms, {len(latencies)} requests"
+    )
     print("\n" + summary)  # noqa: T201 -- the measurement, shown with `pytest -s`
     assert p99 < 200
     assert site.spool.counts()["queue"] + site.spool.counts()["active"] >= 299

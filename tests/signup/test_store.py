@@ -19,8 +19,9 @@ def test_sqlite_limit_holds_across_processes(tmp_path):
     SQLiteStore(path)
     with multiprocessing.Manager() as manager:
         results = manager.list()
-        procs = [multiprocessing.Process(target=_hammer, args=(str(path), results))
-                 for _ in range(4)]
+        procs = [
+            multiprocessing.Process(target=_hammer, args=(str(path), results)) for _ in range(4)
+        ]
         for p in procs:
             p.start()
         for p in procs:
@@ -30,8 +31,10 @@ def test_sqlite_limit_holds_across_processes(tmp_path):
 
 def test_window_slides_and_marks_expire(tmp_path):
     now = [1000.0]
-    for store in (SQLiteStore(tmp_path / "s.sqlite3", clock=lambda: now[0]),
-                  MemoryStore(clock=lambda: now[0])):
+    for store in (
+        SQLiteStore(tmp_path / "s.sqlite3", clock=lambda: now[0]),
+        MemoryStore(clock=lambda: now[0]),
+    ):
         assert store.hit("a", 1, 60) and not store.hit("a", 1, 60)
         now[0] += 61
         assert store.hit("a", 1, 60)

@@ -17,11 +17,21 @@ from handbill_signup.server.validate import (
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.mark.parametrize("value", [
-    "a@example.org\n", "a@example.org\r\nBcc: x@evil.example", "a\0@example.org",
-    "=?UTF-8?Q?a?=@example.org", "a" * 250 + "@example.org", "no-at-sign", "a@b", "",
-    "a@example.org, b@example.org", "A <a@example.org>",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a@example.org\n",
+        "a@example.org\r\nBcc: x@evil.example",
+        "a\0@example.org",
+        "=?UTF-8?Q?a?=@example.org",
+        "a" * 250 + "@example.org",
+        "no-at-sign",
+        "a@b",
+        "",
+        "a@example.org, b@example.org",
+        "A <a@example.org>",
+    ],
+)
 def test_bad_addresses(value):
     with pytest.raises(FieldErrors):
         clean_email(value)
@@ -32,8 +42,9 @@ def test_addresses_are_normalised():
     assert clean_email("josé@exämple.org") == "josé@exämple.org"
 
 
-@pytest.mark.parametrize("value", ["Ann\n", "Ann\rBcc: x", "=?utf-8?q?Ann?=", "Ann\0", "A\x1b[31m",
-                                   "x" * 101])
+@pytest.mark.parametrize(
+    "value", ["Ann\n", "Ann\rBcc: x", "=?utf-8?q?Ann?=", "Ann\0", "A\x1b[31m", "x" * 101]
+)
 def test_bad_names(value):
     with pytest.raises(FieldErrors):
         clean_name(value)
@@ -50,11 +61,17 @@ def test_message_keeps_lines_but_not_nul():
 def test_parse_body():
     assert parse_body(b"email=a%40b.org&website=", FORM) == {"email": "a@b.org", "website": ""}
     assert parse_body(b"", FORM) == {}
-    for body, ctype in [(b"a=1&a=2", FORM), (b"a=%ff", FORM), (b"\xff=1", FORM),
-                        (b"a=1", FORM + "; charset=latin-1"), (b"[1]", "application/json"),
-                        (b'{"a": 1}', "application/json"), (b"a=1", None),
-                        (b'{"email": "a@b.org", "email": "c@d.org"}', "application/json"),
-                        ("&".join(f"f{i}=1" for i in range(30)).encode(), FORM)]:
+    for body, ctype in [
+        (b"a=1&a=2", FORM),
+        (b"a=%ff", FORM),
+        (b"\xff=1", FORM),
+        (b"a=1", FORM + "; charset=latin-1"),
+        (b"[1]", "application/json"),
+        (b'{"a": 1}', "application/json"),
+        (b"a=1", None),
+        (b'{"email": "a@b.org", "email": "c@d.org"}', "application/json"),
+        ("&".join(f"f{i}=1" for i in range(30)).encode(), FORM),
+    ]:
         with pytest.raises(BadRequest):
             parse_body(body, ctype)
 

@@ -41,9 +41,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > 0
 
 
-def create_app(
-    cfg: Config, store: CounterStore | None = None, spool: Spool | None = None
-) -> Flask:
+def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
     store = store or SQLiteStore(cfg.state_file)
@@ -62,8 +60,9 @@ class Views:
         prefix = cfg.path_prefix
         app.add_url_rule(f"{prefix}/subscribe", view_func=self.subscribe, methods=["POST"])
         app.add_url_rule(f"{prefix}/confirm", view_func=self.confirm_page, methods=["GET"])
-        app.add_url_rule(f"{prefix}/confirm", view_func=self.confirm, methods=["POST"],
-                         endpoint="confirm_post")
+        app.add_url_rule(
+            f"{prefix}/confirm", view_func=self.confirm, methods=["POST"], endpoint="confirm_post"
+        )
         app.add_url_rule(f"{prefix}/contact", view_func=self.contact, methods=["POST"])
         app.add_url_rule(f"{prefix}/health", view_func=self.health, methods=["GET"])
         app.register_error_handler(HTTPException, self.http_error)
@@ -73,8 +72,9 @@ class Views:
     # --- helpers ----------------------------------------------------------------------
 
     def _visitor(self) -> Visitor:
-        return Visitor(request.remote_addr or "", request.headers.get("Origin"),
-                       request.headers.get("Referer"))
+        return Visitor(
+            request.remote_addr or "", request.headers.get("Origin"), request.headers.get("Referer")
+        )
 
     def _fields(self) -> dict[str, str]:
         return parse_body(request.get_data(cache=False), request.headers.get("Content-Type"))
@@ -93,10 +93,18 @@ class Views:
         if wants_json():
             return self._json(400, "invalid", errors=outcome.errors)
         # consent_version has no visible field: its message points at the consent box.
-        errors = {("consent" if f == "consent_version" and "consent" not in outcome.errors
-                   else f): m for f, m in outcome.errors.items()}
-        return self._page("invalid.html", 400, errors=errors, form=form, anchors=FIELD_ANCHORS,
-                          form_url=self.cfg.page_url(form_page))
+        errors = {
+            ("consent" if f == "consent_version" and "consent" not in outcome.errors else f): m
+            for f, m in outcome.errors.items()
+        }
+        return self._page(
+            "invalid.html",
+            400,
+            errors=errors,
+            form=form,
+            anchors=FIELD_ANCHORS,
+            form_url=self.cfg.page_url(form_page),
+        )
 
     def _go(self, page: str, status: str, code: int = 200) -> Response:
         url = self.cfg.page_url(page)
@@ -112,8 +120,12 @@ class Views:
     def _bad_request(self) -> Response:
         if wants_json():
             return self._json(400, "bad-request")
-        return self._page("error.html", 400, title="We could not read that form",
-                          back=self.cfg.page_url("join_form"))
+        return self._page(
+            "error.html",
+            400,
+            title="We could not read that form",
+            back=self.cfg.page_url("join_form"),
+        )
 
     # --- views ------------------------------------------------------------------------
 
@@ -165,8 +177,11 @@ class Views:
 
     def crash(self, exc: Exception) -> Response:
         log.exception("unexpected error")
-        return self._go("try_later", "unavailable", code=503) if not wants_json() else \
-            self._json(503, "unavailable")
+        return (
+            self._go("try_later", "unavailable", code=503)
+            if not wants_json()
+            else self._json(503, "unavailable")
+        )
 
 
 __all__ = ["OK", "create_app"]

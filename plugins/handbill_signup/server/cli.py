@@ -1,10 +1,10 @@
 """`handbill-signup`: run the server, the spool worker, and look after the spool.
 
-    handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 2]
-    handbill-signup worker --config signup.toml          # delivers the spool, runs forever
-    handbill-signup spool show --config signup.toml      # what is waiting, and why
-    handbill-signup spool drain --config signup.toml     # try everything now, once
-    handbill-signup check --config signup.toml           # read the config and say if it's fine
+handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 2]
+handbill-signup worker --config signup.toml          # delivers the spool, runs forever
+handbill-signup spool show --config signup.toml      # what is waiting, and why
+handbill-signup spool drain --config signup.toml     # try everything now, once
+handbill-signup check --config signup.toml           # read the config and say if it's fine
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ def _show(cfg: Config, args: argparse.Namespace) -> int:
         for job in spool.jobs(folder):
             # Ids and purposes only: no addresses on the operator's screen or in their logs.
             due = "now" if job.next_at <= time.time() else _when(job.next_at)
-            say(f"  {folder:7} {job.id[:28]:28} {job.purpose:24} attempts={job.attempts} "
-                  f"next={due} {job.last_error}")
+            say(
+                f"  {folder:7} {job.id[:28]:28} {job.purpose:24} attempts={job.attempts} "
+                f"next={due} {job.last_error}"
+            )
     return 0
 
 
@@ -81,8 +83,10 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
             name = f"{job.id}.json"
             (spool.root / "failed" / name).rename(spool.root / "queue" / name)
     result = Worker(cfg, spool).run_once(ignore_backoff=True)
-    say(f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "
-          f"already done {result.skipped}")
+    say(
+        f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "
+        f"already done {result.skipped}"
+    )
     SQLiteStore(cfg.state_file).purge()
     spool.purge_done()
     return 0 if result.retried == 0 and result.failed == 0 else 1
@@ -94,8 +98,11 @@ def _check(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="handbill-signup", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="handbill-signup",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -113,21 +120,26 @@ def parser() -> argparse.ArgumentParser:
     command("check", _check, "check the configuration")
     spool = sub.add_parser("spool", help="show or drain the mail spool")
     spool_sub = spool.add_subparsers(dest="spool_command", required=True)
-    for name, func, text in (("show", _show, "list waiting and failed jobs"),
-                             ("drain", _drain, "try every waiting job now, once")):
+    for name, func, text in (
+        ("show", _show, "list waiting and failed jobs"),
+        ("drain", _drain, "try every waiting job now, once"),
+    ):
         sp = spool_sub.add_parser(name, help=text)
         sp.add_argument("--config", "-c", required=True)
         sp.set_defaults(func=func)
         if name == "drain":
-            sp.add_argument("--retry-failed", action="store_true",
-                            help="also retry jobs that gave up")
+            sp.add_argument(
+                "--retry-failed", action="store_true", help="also retry jobs that gave up"
+            )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         cfg = load_config(args.config)
     except ConfigError as exc:

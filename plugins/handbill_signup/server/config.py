@@ -108,8 +108,17 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "": {"site", "server", "consent", "form", "mail", "list", "contact", "limits"},
     "site": {"group_name", "url", "origins", "pages"},
     "site.pages": set(Pages.__dataclass_fields__),
-    "server": {"public_url", "spool_dir", "state_file", "token_max_age_hours", "max_body_bytes",
-               "proxy_hops", "stylesheets", "max_attempts", "secret_keys_env"},
+    "server": {
+        "public_url",
+        "spool_dir",
+        "state_file",
+        "token_max_age_hours",
+        "max_body_bytes",
+        "proxy_hops",
+        "stylesheets",
+        "max_attempts",
+        "secret_keys_env",
+    },
     "consent": {"version", "text", "previous"},
     "form": {"ask_name"},
     "mail": {"from", "confirm_subject", "smtp"},
@@ -208,7 +217,9 @@ def config_from_dict(
         raise ConfigError("[mail.smtp] security must be 'starttls', 'ssl' or 'none'")
     public_url = server.get("public_url", "")
     if not public_url.startswith(("https://", "http://")):
-        raise ConfigError("[server] public_url must be the full address, e.g. https://example.org/signup")
+        raise ConfigError(
+            "[server] public_url must be the full address, e.g. https://example.org/signup"
+        )
     if not mail.get("from"):
         raise ConfigError("[mail] from: the address mail is sent from is required")
     contact = data.get("contact", {})

@@ -163,8 +163,9 @@ class SignupService:
         limits = self.cfg.limits
         if not (
             self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
-            and self._within("address", pending.email, limits.per_address,
-                             limits.per_address_window)
+            and self._within(
+                "address", pending.email, limits.per_address, limits.per_address_window
+            )
             and self._global_cap("confirmations", limits.confirmations_per_hour)
         ):
             return OK
@@ -194,12 +195,20 @@ class SignupService:
         pending = self.check_token(fields.get("t", ""))
         if pending is None:
             return Outcome(Status.EXPIRED)
-        if not self._within("confirm-ip", client_key(visitor.ip), self.cfg.limits.per_ip * 4,
-                            self.cfg.limits.per_ip_window):
+        if not self._within(
+            "confirm-ip",
+            client_key(visitor.ip),
+            self.cfg.limits.per_ip * 4,
+            self.cfg.limits.per_ip_window,
+        ):
             return OK
         record = messages.consent_record(
-            self.cfg, pending.email, pending.name, pending.consent_version,
-            pending.requested_at, messages.utcnow(),
+            self.cfg,
+            pending.email,
+            pending.name,
+            pending.consent_version,
+            pending.requested_at,
+            messages.utcnow(),
         )
         # One id per token: a replayed or double-clicked link maps to the same jobs, and the
         # spool ignores ids it has seen, so the list gets each subscriber once.
@@ -218,8 +227,11 @@ class SignupService:
             return OK
         errors: dict[str, str] = {}
         values: dict[str, str] = {}
-        for name, clean in (("email", clean_email), ("name", clean_name),
-                            ("message", clean_message)):
+        for name, clean in (
+            ("email", clean_email),
+            ("name", clean_name),
+            ("message", clean_message),
+        ):
             try:
                 values[name] = clean(fields.get(name, ""))
             except FieldErrors as exc:
@@ -233,8 +245,7 @@ class SignupService:
         ):
             return OK
         job_id = f"contact-{uuid.uuid4().hex}"
-        msg = messages.contact(self.cfg, values["email"], values["name"], values["message"],
-                               job_id)
+        msg = messages.contact(self.cfg, values["email"], values["name"], values["message"], job_id)
         if not self._put([mail_job(job_id, "contact", msg, self.cfg.mail_from)]):
             return Outcome(Status.UNAVAILABLE)
         return OK

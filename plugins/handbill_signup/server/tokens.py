@@ -33,8 +33,12 @@ class Tokens:
 
     def make(self, pending: Pending) -> str:
         return self._s.dumps(
-            {"e": pending.email, "n": pending.name, "cv": pending.consent_version,
-             "rq": pending.requested_at}
+            {
+                "e": pending.email,
+                "n": pending.name,
+                "cv": pending.consent_version,
+                "rq": pending.requested_at,
+            }
         )
 
     def read(self, token: str) -> Pending:

@@ -58,8 +58,12 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, str]:
 def _parse_form(text: str) -> dict[str, str]:
     try:
         pairs = parse_qsl(
-            text, keep_blank_values=True, strict_parsing=bool(text), encoding="utf-8",
-            errors="strict", max_num_fields=20,
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=20,
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("malformed form body") from exc

@@ -48,8 +48,9 @@ class Deliverer:
     def _connect(self) -> smtplib.SMTP:
         s = self.cfg.smtp
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
-                                    context=ssl.create_default_context())
+            return smtplib.SMTP_SSL(
+                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+            )
         conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
             conn.starttls(context=ssl.create_default_context())
@@ -76,8 +77,11 @@ class Deliverer:
 
     def _http(self, job: Job) -> None:
         body = job.data["body"].encode("utf-8")
-        headers = {"Content-Type": "application/json", "User-Agent": "handbill-signup",
-                   "Idempotency-Key": job.id}
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "handbill-signup",
+            "Idempotency-Key": job.id,
+        }
         headers.update(self._auth(job.data.get("auth"), body, job.id))
         req = urllib.request.Request(job.data["url"], data=body, headers=headers, method="POST")
         try:
@@ -104,8 +108,11 @@ class Deliverer:
             signed = f"{ts}.{job_id}.".encode() + body
             key = (lst.webhook_secret or "").encode()
             sig = hmac.new(key, signed, hashlib.sha256).hexdigest()
-            return {"X-Handbill-Timestamp": ts, "X-Handbill-Delivery": job_id,
-                    "X-Handbill-Signature": f"sha256={sig}"}
+            return {
+                "X-Handbill-Timestamp": ts,
+                "X-Handbill-Delivery": job_id,
+                "X-Handbill-Signature": f"sha256={sig}",
+            }
         return {}
 
 
@@ -118,8 +125,13 @@ class RunResult:
 
 
 class Worker:
-    def __init__(self, cfg: Config, spool: Spool, deliverer: Deliverer | None = None,
-                 store: SQLiteStore | None = None) -> None:
+    def __init__(
+        self,
+        cfg: Config,
+        spool: Spool,
+        deliverer: Deliverer | None = None,
+        store: SQLiteStore | None = None,
+    ) -> None:
         self.cfg = cfg
         self.spool = spool
         self.deliverer = deliverer or Deliverer(cfg)
@@ -142,8 +154,9 @@ class Worker:
             self.deliverer.deliver(job)
         except TemporaryError as exc:
             self.spool.retry(job, str(exc), self.cfg.max_attempts)
-            log.warning("job %s (%s) attempt %d failed: %s", job.id[:12], job.purpose,
-                        job.attempts, exc)
+            log.warning(
+                "job %s (%s) attempt %d failed: %s", job.id[:12], job.purpose, job.attempts, exc
+            )
             result.retried += 1
             return
         except PermanentError as exc:
