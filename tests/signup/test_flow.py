@@ -208,3 +208,33 @@ def test_server_pages_use_the_site_styles_only(server):
     assert not doc.select("script, style, [style]")
     for link in doc.select("link[rel=stylesheet]"):
         assert link["href"].startswith("/theme/css/")
+
+
+def test_expired_token_against_the_server(server, module_smtp, monkeypatch):
+    import itsdangerous.timed
+
+    from handbill_signup.server.tokens import Pending, Tokens
+
+    from .support import SECRET
+
+    real = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 49 * 3600)
+    old = Tokens((SECRET,), 48 * 3600).make(
+        Pending("expired@example.org", "", "2026-01-v2", "2026-01-01T00:00:00+00:00")
+    )
+    monkeypatch.setattr(itsdangerous.timed.time, "time", real)
+    for r in (
+        server.request("GET", f"/signup/confirm?t={old}"),
+        server.post("/signup/confirm", {"t": old}, ip="127.0.2.10"),
+    ):
+        assert r.status == 303 and r.headers["location"].endswith("/join/expired/")
+    r = server.post(
+        "/signup/confirm", {"t": old}, ip="127.0.2.10", headers={"Accept": "application/json"}
+    )
+    assert r.status == 400 and r.json["status"] == "expired"
+    server.drain()
+    assert not [
+        m
+        for m in module_smtp.sink.to("keeper@anytown.example.org")
+        if "expired@example.org" in m.msg.get_content()
+    ]
