@@ -177,3 +177,18 @@ def test_misspelt_settings_are_refused(tmp_path):
     path.write_text(path.read_text().replace("[mail.smtp]", "[mail.stmp]"))
     with pytest.raises(ConfigError, match=r"mail\.stmp"):
         load_config(path, env())
+
+
+def test_failed_handoff_is_kept_and_keeper_told(tmp_path, smtp, stub):
+    stub.codes = [400]  # listmonk refuses the subscriber
+    extra = f'[list.listmonk]\nurl = "{stub.url}"\nlists = [3]\nusername = "handbill"'
+    _, service, worker = run_flow(tmp_path, smtp, "listmonk", extra)
+    assert worker.run_once(ignore_backoff=True).failed == 1
+    worker.run_once(ignore_backoff=True)
+    assert service.spool.counts()["failed"] == 1, "kept for the operator"
+    alerts = [
+        m
+        for m in smtp.sink.to("keeper@anytown.example.org")
+        if m.msg["Subject"] == "Sign-up server: a delivery failed"
+    ]
+    assert len(alerts) == 1 and "bob@example.org" not in alerts[0].msg.get_content()

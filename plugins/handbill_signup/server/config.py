@@ -94,7 +94,7 @@ class Config:
     stylesheets: tuple[str, ...] = ()
     confirm_subject: str = "Please confirm you want to join our mailing list"
     contact_subject: str = "Message from the website contact form"
-    max_attempts: int = 12
+    max_attempts: int = 40
 
     @property
     def path_prefix(self) -> str:
@@ -246,7 +246,7 @@ def config_from_dict(
         stylesheets=tuple(server.get("stylesheets", ())),
         confirm_subject=mail.get("confirm_subject", Config.confirm_subject),
         contact_subject=contact.get("subject", Config.contact_subject),
-        max_attempts=int(server.get("max_attempts", 12)),
+        max_attempts=int(server.get("max_attempts", 40)),
     )
 
 

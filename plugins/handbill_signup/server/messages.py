@@ -123,3 +123,16 @@ def cap_alert(cfg: Config, what: str, cap: int, msg_id: str) -> EmailMessage:
         f"Visitors still see the normal page. You get this alert once per hour at most.\n"
     )
     return msg
+
+
+def delivery_failed(
+    cfg: Config, purpose: str, job_id: str, error: str, msg_id: str
+) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.list.keeper), "Sign-up server: a delivery failed", msg_id)
+    msg.set_content(
+        f"The sign-up server gave up delivering one item ({purpose}, job {job_id[:28]}): "
+        f"{error}\n\nNothing is lost: it is kept on the server. Ask whoever runs the server to "
+        f"run `handbill-signup spool show`, fix the cause, then "
+        f"`handbill-signup spool drain --retry-failed`.\n"
+    )
+    return msg

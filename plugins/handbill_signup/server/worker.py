@@ -18,7 +18,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from . import messages
 from .config import Config
+from .jobs import mail_job
 from .spool import Job, Spool
 from .store import SQLiteStore
 
@@ -158,15 +160,27 @@ class Worker:
                 "job %s (%s) attempt %d failed: %s", job.id[:12], job.purpose, job.attempts, exc
             )
             result.retried += 1
+            if job.attempts >= self.cfg.max_attempts:
+                self._gave_up(job)
             return
         except PermanentError as exc:
             self.spool.fail(job, str(exc))
-            log.error("job %s (%s) failed for good: %s", job.id[:12], job.purpose, exc)
             result.failed += 1
+            self._gave_up(job)
             return
         self.spool.complete(job)
         log.info("job %s (%s) delivered", job.id[:12], job.purpose)
         result.sent += 1
+
+    def _gave_up(self, job: Job) -> None:
+        """Tell the keeper when something they need will not arrive by itself. A refused
+        confirmation (a mistyped address) is normal and not worth an alert."""
+        log.error("job %s (%s) failed for good: %s", job.id[:12], job.purpose, job.last_error)
+        if not job.purpose.startswith(("handoff", "contact")):
+            return
+        alert_id = f"gave-up-{job.id}"
+        msg = messages.delivery_failed(self.cfg, job.purpose, job.id, job.last_error, alert_id)
+        self.spool.put(mail_job(alert_id, "alert", msg, self.cfg.mail_from))
 
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
         self.spool.recover()
