@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -32,16 +33,20 @@ def replace_markers(content: Any, env: Any) -> None:
         name = match.group(1) or match.group(2)
         if name not in MACROS:
             known = " or ".join(f"[[{m}]]" for m in MACROS)
-            log.error(
-                "%s: unknown marker [[%s]]: use %s on a line of its own",
-                content.source_path,
-                name,
-                known,
-            )
+            where = f"{content.source_path}:{_line_of(content.source_path, f'[[{name}]]')}"
+            log.error("%s: unknown marker [[%s]]: use %s on a line of its own", where, name, known)
             return match.group(0)
         return render_form(env, MACROS[name])
 
     content._content = MARKER.sub(substitute, html)
+
+
+def _line_of(path: str, text: str) -> int:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    return next((n for n, line in enumerate(lines, 1) if text in line), 0)
 
 
 def _contents(generator: Any) -> list[Any]:

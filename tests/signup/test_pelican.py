@@ -159,7 +159,7 @@ def test_unknown_marker_is_reported(content_copy, tmp_path, caplog):
     with caplog.at_level(logging.ERROR):
         build_site(tmp_path / "output", PATH=str(content_copy))
     assert any(
-        "oops.md" in r.getMessage() and "[[join-form]]" in r.getMessage() for r in caplog.records
+        "oops.md:4:" in r.getMessage() and "[[join-form]]" in r.getMessage() for r in caplog.records
     )
 
 
