@@ -85,11 +85,11 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
     result = Worker(cfg, spool).run_once(ignore_backoff=True)
     say(
         f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "
-        f"already done {result.skipped}"
+        f"already done {result.skipped}, not tried (mail server down) {result.deferred}"
     )
     SQLiteStore(cfg.state_file).purge()
     spool.purge_done()
-    return 0 if result.retried == 0 and result.failed == 0 else 1
+    return 0 if result.retried == result.failed == result.deferred == 0 else 1
 
 
 def _check(cfg: Config, args: argparse.Namespace) -> int:

@@ -31,6 +31,11 @@ class TemporaryError(Exception):
     """Worth trying again later (server down, timeout, 4xx SMTP reply, HTTP 5xx)."""
 
 
+class ServerDown(TemporaryError):
+    """The mail server could not be reached or hung: the rest of this pass would fare no
+    better, so the worker leaves the other mail jobs for the next pass."""
+
+
 class PermanentError(Exception):
     """Will never work (address refused, HTTP 4xx): the job goes to failed/."""
 
@@ -74,7 +79,9 @@ class Deliverer:
             if 500 <= exc.smtp_code < 600 and exc.smtp_code != 530:
                 raise PermanentError(f"SMTP {exc.smtp_code}") from exc
             raise TemporaryError(f"SMTP {exc.smtp_code}") from exc
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            raise ServerDown(f"{type(exc).__name__}") from exc
+        except smtplib.SMTPException as exc:
             raise TemporaryError(f"{type(exc).__name__}") from exc
 
     def _http(self, job: Job) -> None:
@@ -124,6 +131,7 @@ class RunResult:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0  # not tried: the mail server was down earlier in the same pass
 
 
 class Worker:
@@ -141,17 +149,22 @@ class Worker:
 
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
+        smtp_down = False
         for queued in self.spool.due(ignore_backoff=ignore_backoff):
+            if smtp_down and queued.kind == "smtp":
+                result.deferred += 1
+                continue
             job = self.spool.claim(queued)
             if job is not None:
-                self._process(job, result)
+                smtp_down = self._process(job, result) or smtp_down
         return result
 
-    def _process(self, job: Job, result: RunResult) -> None:
+    def _process(self, job: Job, result: RunResult) -> bool:
+        """Deliver one job; return True if the mail server is down."""
         if self.spool.is_done(job.id):
             self.spool.complete(job)
             result.skipped += 1
-            return
+            return False
         try:
             self.deliverer.deliver(job)
         except TemporaryError as exc:
@@ -162,15 +175,16 @@ class Worker:
             result.retried += 1
             if job.attempts >= self.cfg.max_attempts:
                 self._gave_up(job)
-            return
+            return isinstance(exc, ServerDown)
         except PermanentError as exc:
             self.spool.fail(job, str(exc))
             result.failed += 1
             self._gave_up(job)
-            return
+            return False
         self.spool.complete(job)
         log.info("job %s (%s) delivered", job.id[:12], job.purpose)
         result.sent += 1
+        return False
 
     def _gave_up(self, job: Job) -> None:
         """Tell the keeper when something they need will not arrive by itself. A refused
