@@ -88,6 +88,7 @@ def test_mailman_join_from_our_own_address(tmp_path, smtp):
     assert join.sender == "join@anytown.example.org"
     assert join.msg["From"].addresses[0].addr_spec == "join@anytown.example.org"
     assert join.msg.get_content().splitlines() == ["join address=bob@example.org", "end"]
+    assert join.msg["Subject"] is None, "Mailman would read a Subject as a command too"
     [record] = smtp.sink.to("keeper@anytown.example.org")  # consent record kept by the keeper
     assert "consent_statement_sha256" in record.msg.get_content()
 

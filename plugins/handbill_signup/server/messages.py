@@ -96,7 +96,10 @@ def record_for_keeper(
 def mailman_join(cfg: Config, email: str, msg_id: str) -> EmailMessage:
     # Sent from our own address: spoofing the subscriber as sender would fail DMARC, and
     # without `address=` Mailman would subscribe us. `end` stops Mailman reading further.
-    msg = _base(cfg, _address(cfg.list.mailman_request_address), "join", msg_id)
+    # No Subject: Mailman reads the Subject as a command too, and a bare "join" there would
+    # subscribe our own sending address.
+    msg = _base(cfg, _address(cfg.list.mailman_request_address), "", msg_id)
+    del msg["Subject"]
     msg.set_content(f"join address={email}\nend\n")
     return msg
 
