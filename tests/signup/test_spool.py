@@ -49,3 +49,10 @@ def test_bad_ids_are_refused(tmp_path):
 
     with pytest.raises(ValueError):
         Spool(tmp_path).put(Job(id="../escape", kind="smtp", data={}))
+
+
+def test_decoy_leaves_nothing(tmp_path):
+    spool = Spool(tmp_path)
+    spool.decoy(Job(id="d", kind="smtp", data={"x": 1}))
+    assert spool.counts() == {"queue": 0, "active": 0, "done": 0, "failed": 0}
+    assert not list((tmp_path / "tmp").iterdir())

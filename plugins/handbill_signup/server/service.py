@@ -160,6 +160,13 @@ class SignupService:
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
             return Outcome(Status.INVALID, errors)
+        # Build the mail before checking the limits, and write a decoy file when limited:
+        # a limited answer must not come back measurably faster, or its timing would tell
+        # whether someone asked to join with that address today.
+        job_id = f"confirm-{uuid.uuid4().hex}"
+        link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
+        msg = messages.confirmation(self.cfg, pending.email, link, job_id)
+        job = mail_job(job_id, "confirmation", msg, self.cfg.mail_from)
         limits = self.cfg.limits
         if not (
             self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
@@ -168,11 +175,9 @@ class SignupService:
             )
             and self._global_cap("confirmations", limits.confirmations_per_hour)
         ):
+            self.spool.decoy(job)
             return OK
-        job_id = f"confirm-{uuid.uuid4().hex}"
-        link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
-        msg = messages.confirmation(self.cfg, pending.email, link, job_id)
-        if not self._put([mail_job(job_id, "confirmation", msg, self.cfg.mail_from)]):
+        if not self._put([job]):
             return Outcome(Status.UNAVAILABLE)
         log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
         return OK

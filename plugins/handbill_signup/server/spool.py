@@ -87,6 +87,15 @@ class Spool:
         self._fsync_dir("queue")
         return True
 
+    def decoy(self, job: Job) -> None:
+        """Do the same disk work as put() without queueing anything (see service.subscribe)."""
+        try:
+            tmp = self._write_tmp(job)
+            self._fsync_dir("queue")
+            tmp.unlink()
+        except OSError:
+            pass
+
     def load(self, path: Path) -> Job:
         return Job(**json.loads(path.read_text(encoding="utf-8")))
 
