@@ -8,6 +8,7 @@ or JSON when the client asks for it (`Accept: application/json`).
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -176,8 +177,9 @@ class Views:
         return self._page("error.html", code, title=title, back=self.cfg.page_url("join_form"))
 
     def crash(self, exc: Exception) -> Response:
-        # The type only: an exception's message could quote what the visitor sent.
-        log.error("unexpected error: %s", type(exc).__name__)
+        # Where it happened, but not the message: that could quote what the visitor sent.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected error %s at\n%s", type(exc).__name__, where)
         return self._go("try_later", "unavailable", code=503)
 
 
