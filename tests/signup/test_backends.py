@@ -193,3 +193,26 @@ def test_failed_handoff_is_kept_and_keeper_told(tmp_path, smtp, stub):
         if m.msg["Subject"] == "Sign-up server: a delivery failed"
     ]
     assert len(alerts) == 1 and "bob@example.org" not in alerts[0].msg.get_content()
+
+
+def test_unexpected_error_sends_to_try_later_without_logging_the_address(tmp_path, caplog):
+    from handbill_signup.server.app import create_app
+
+    class BrokenStore:
+        leak = "-".join(["crashme", "example.org"])  # not on the line that raises
+
+        def hit(self, key, limit, window):
+            raise RuntimeError(self.leak)
+
+        def first(self, key, ttl):
+            raise RuntimeError(self.leak)
+
+    cfg = load_config(write_config(tmp_path, 25, 9), env())
+    client = create_app(cfg, BrokenStore(), Spool(cfg.spool_dir)).test_client()
+    fields = {**JOIN, "email": "crashme@example.org"}
+    r = client.post("/signup/subscribe", data=fields)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/join/try-later/")
+    assert r.headers["Cache-Control"] == "no-store"
+    r = client.post("/signup/subscribe", data=fields, headers={"Accept": "application/json"})
+    assert r.status_code == 503 and r.json["status"] == "unavailable"
+    assert "crashme" not in caplog.text and "RuntimeError" in caplog.text
