@@ -54,7 +54,10 @@ TAGS_URL = "news/tags/"
 TAGS_SAVE_AS = "news/tags/index.html"
 AUTHORS_URL = "news/authors/"
 AUTHORS_SAVE_AS = "news/authors/index.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap", "robots"]
+DIRECT_TEMPLATES = [
+    *("index", "archives", "categories", "tags", "authors"),
+    *("404", "sitemap", "robots"),
+]
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 
@@ -107,4 +110,3 @@ HANDBILL_SIGNUP = {
     "config": "signup.example.toml",
     "server_url": "/signup",
 }
-
