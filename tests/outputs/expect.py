@@ -1,0 +1,12 @@
+"""What the demo site must contain; the lead flips these as each branch lands on main.
+
+While a flag is False, a page or file that is not built yet is skipped with a note; anything
+that *is* built is checked either way. Once True, its absence fails the suite.
+"""
+
+# Demo posts and pages (branch `content`): an article, a category, the join page.
+DEMO_CONTENT_LANDED = True
+# handbill_events (branch `events`): /events/, event pages, .ics calendars.
+EVENTS_LANDED = False
+# handbill_signup (branch `signup`): form.join-form on the join page.
+SIGNUP_LANDED = False
