@@ -19,6 +19,8 @@ from outputs import expect
 from outputs.conftest import ServedSite
 
 DESKTOP, PHONE = 1280, 375
+# (width, colour scheme) per view; the theme has a dark palette, so axe checks its contrast too.
+VIEWS = {"desktop": (DESKTOP, "light"), "phone": (PHONE, "light"), "phone-dark": (PHONE, "dark")}
 NOT_FOUND_PATH = "/no-such-page-for-the-404-test/"
 SERIOUS = {"serious", "critical"}
 
@@ -89,11 +91,9 @@ class Visit:
 def open_page(browser: Browser, axe_source: str) -> Iterator[Callable[[str, int], Visit]]:
     contexts = []
 
-    def visit(url: str, width: int) -> Visit:
+    def visit(url: str, width: int, scheme: str = "light") -> Visit:
         # A fresh context per visit: no cookies or cache carried over from another page.
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, java_script_enabled=True
-        )
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         contexts.append(context)
         # An init script is injected by the browser itself, so the site's CSP cannot block axe.
         context.add_init_script(script=axe_source)
@@ -169,18 +169,19 @@ def page_problems(seen: Visit, site: ServedSite, width: int) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_in_a_real_browser(
-    served_site: ServedSite, open_page, screenshots_dir: Path, name: str, width: int
+    served_site: ServedSite, open_page, screenshots_dir: Path, name: str, view: str
 ) -> None:
     url = served_site.url + address(served_site, name)
-    seen = open_page(url, width)
-    seen.page.screenshot(path=screenshots_dir / f"{name}-{width}.png", full_page=True)
+    width, scheme = VIEWS[view]
+    seen = open_page(url, width, scheme)
+    seen.page.screenshot(path=screenshots_dir / f"{name}-{view}.png", full_page=True)
     expected_status = 404 if name == "404" else 200
     problems = [] if seen.status == expected_status else [f"HTTP status {seen.status}"]
     problems += page_problems(seen, served_site, width)
-    assert not problems, f"{name} page {url} at {width}px:\n" + "\n".join(problems)
+    assert not problems, f"{name} page {url}, {view} view:\n" + "\n".join(problems)
 
 
 GUARD_PAGE = """<!DOCTYPE html><html lang="en"><head><title>guard</title></head><body>

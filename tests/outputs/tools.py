@@ -52,7 +52,10 @@ def node() -> str:
 def npm_file(path: Path) -> Path:
     """A file from the npm packages pinned in package.json (installed by `npm ci`)."""
     if not path.is_file():
-        missing(f"{path.relative_to(ROOT)}", "run: npm ci --ignore-scripts (at the repo root)")
+        missing(
+            f"npm package file {path.relative_to(ROOT)}",
+            "install the pinned npm packages: npm ci --ignore-scripts (at the repo root)",
+        )
     return path
 
 
