@@ -37,6 +37,17 @@ def is_listing(path: Path) -> bool:
     return "page" in path.parts or path.parent.name.isdigit()
 
 
+def event_page(root: Path) -> str | None:
+    """An event's own page: events/<slug>/, preferring one that offers its own .ics."""
+    pages = [
+        p
+        for p in sorted(root.glob("events/*/index.html"))
+        if not is_listing(p.relative_to(root)) and p.parent.name not in {"category", "tag"}
+    ]
+    pages.sort(key=lambda p: not any(p.parent.glob("*.ics")))
+    return f"/events/{pages[0].parent.name}/" if pages else None
+
+
 # name -> (how to find its address in the build, which expect.* flag makes it required)
 PAGES: dict[str, tuple[Callable[[Path], str | None], bool]] = {
     "home": (lambda root: "/" if (root / "index.html").is_file() else None, True),
@@ -52,13 +63,7 @@ PAGES: dict[str, tuple[Callable[[Path], str | None], bool]] = {
         lambda root: "/events/" if (root / "events/index.html").is_file() else None,
         expect.EVENTS_LANDED,
     ),
-    # The deepest page under events/ that is not a listing: an event's own page.
-    "event": (
-        lambda root: first(
-            root, "events/**/index.html", lambda p: is_listing(p) or p.parent == Path("events")
-        ),
-        expect.EVENTS_LANDED,
-    ),
+    "event": (event_page, expect.EVENTS_LANDED),
     "join": (
         lambda root: "/join/" if (root / "join/index.html").is_file() else None,
         expect.DEMO_CONTENT_LANDED,
