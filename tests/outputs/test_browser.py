@@ -216,9 +216,9 @@ def test_the_browser_checks_catch_a_bad_page(served_site: ServedSite, open_page)
 JOIN_FORM = "form.join-form"
 EMAIL = "keyboard.only@example.org"
 # What the keyboard test needs to know about whatever has focus.
-FOCUSED = """() => {
+FOCUSED = """(formSelector) => {
     const el = document.activeElement;
-    const form = el && el.closest("form.join-form");
+    const form = el && el.closest(formSelector);
     return el ? {
         inForm: form !== null, tag: el.tagName.toLowerCase(), type: (el.type || "").toLowerCase(),
         name: el.name || "", required: !!el.required, checked: !!el.checked, empty: !el.value,
@@ -231,7 +231,7 @@ def press_tab_until(page: Page, wanted: Callable[[dict], bool], limit: int = 80)
     """Tab through the page until the focused element is `wanted`; fail if it never is."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
+        focused = page.evaluate(FOCUSED, JOIN_FORM)
         if focused and wanted(focused):
             return focused
     pytest.fail(f"{limit} presses of Tab never reached the join form's next control")
