@@ -28,10 +28,12 @@ def run_vnu(java: str, vnu_jar: Path, pages: list[Path]) -> list[dict]:
         timeout=600,
         check=False,
     )
-    # vnu writes its JSON report to stderr; anything unparsable is itself a failure.
+    # vnu writes its JSON report to stderr as one line, possibly after a JVM notice such as
+    # "Picked up JAVA_TOOL_OPTIONS"; anything unparsable is itself a failure.
+    reports = [line for line in done.stderr.splitlines() if line.startswith("{")]
     try:
-        return json.loads(done.stderr)["messages"]
-    except (json.JSONDecodeError, KeyError):
+        return json.loads(reports[-1])["messages"]
+    except (IndexError, json.JSONDecodeError, KeyError):
         pytest.fail(f"vnu.jar did not report JSON (exit {done.returncode}):\n{done.stderr[-2000:]}")
 
 
