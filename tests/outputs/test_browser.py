@@ -1,7 +1,7 @@
 """The demo site in a real browser (Debian's Chromium via Playwright), as visitors get it.
 
 Each key page, at desktop and phone widths: no console errors, no request off the site, no
-cookies, no serious or critical axe-core violations, no sideways scrolling on a phone, and a
+cookies or web storage, no serious or critical axe-core violations, no sideways scrolling on a phone, and a
 screenshot for a person to look at. Then the join form, filled in with the keyboard alone.
 """
 
@@ -168,6 +168,11 @@ def page_problems(seen: Visit, site: ServedSite, width: int) -> list[str]:
     problems = [f"console: {e}" for e in errors]
     problems += [f"request off the site: {u}" for u in off_site(seen.requests, site.host)]
     problems += [f"cookie set: {c['name']}" for c in seen.page.context.cookies()]
+    # Web storage is a cookie by another name as far as the privacy notice is concerned.
+    stored = seen.page.evaluate(
+        "() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+    )
+    problems += [f"web storage used: {key}" for key in stored]
     problems += axe_violations(seen.page)
     if width == PHONE and (extra := sideways_overflow(seen.page)) > 0:
         problems.append(f"scrolls sideways: {extra}px wider than a {PHONE}px phone")
@@ -192,7 +197,8 @@ def test_page_in_a_real_browser(
 GUARD_PAGE = """<!DOCTYPE html><html lang="en"><head><title>guard</title></head><body>
 <img src="http://localhost:9/tracker.png">
 <div style="width: 900px">too wide for a phone</div>
-<script>document.cookie = "tracked=yes; path=/"; console.error("boom");</script>
+<script>document.cookie = "tracked=yes; path=/"; localStorage.setItem("seen", "1");
+console.error("boom");</script>
 </body></html>"""
 
 
@@ -207,6 +213,7 @@ def test_the_browser_checks_catch_a_bad_page(served_site: ServedSite, open_page)
         "console: boom",
         "request off the site: http://localhost:9/",
         "cookie set: tracked",
+        "web storage used: seen",
         "axe critical image-alt",
         "scrolls sideways",
     ):
