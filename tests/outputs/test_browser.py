@@ -1,8 +1,9 @@
 """The demo site in a real browser (Debian's Chromium via Playwright), as visitors get it.
 
-Each key page, at desktop and phone widths: no console errors, no request off the site, no
-cookies or web storage, no serious or critical axe-core violations, no sideways scrolling on a phone, and a
-screenshot for a person to look at. Then the join form, filled in with the keyboard alone.
+Each key page, at desktop and phone widths (and phone in dark mode): no console errors, no
+request off the site, no cookies or web storage, no serious or critical axe-core violations,
+no sideways scrolling on a phone, and a screenshot for a person to look at. Then the join
+form, filled in with the keyboard alone.
 """
 
 from __future__ import annotations
