@@ -62,6 +62,7 @@ def ical_js() -> Path:
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
+    tools.playwright_driver()
     return tools.chromium()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import NoReturn
 
@@ -64,3 +65,20 @@ def chromium() -> Path:
     if not os.access(CHROMIUM, os.X_OK):
         missing("Debian's Chromium (/usr/bin/chromium)", "install it: sudo apt install chromium")
     return CHROMIUM
+
+
+def playwright_driver() -> None:
+    """Playwright drives the browser through the Node.js it bundles, which needs libatomic1."""
+    # Private but stable for years; the alternative is an opaque "connection closed" error.
+    from playwright._impl._driver import compute_driver_executable
+
+    node_path, cli = compute_driver_executable()
+    done = subprocess.run(
+        [node_path, cli, "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        missing(
+            "a library for Playwright's driver",
+            f"it says: {said} (on Debian: sudo apt install libatomic1)",
+        )
