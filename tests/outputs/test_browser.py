@@ -139,11 +139,13 @@ def axe_violations(page: Page) -> list[str]:
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+                // e.g. "Element has insufficient color contrast of 3.1 (foreground ...)"
+                why: (v.nodes[0].failureSummary || "").split("\\n").slice(1).join(" ").trim(),
             }));
         }"""
     )
     return [
-        f"axe {v['impact']} {v['id']}: {v['help']} at {v['targets']}"
+        f"axe {v['impact']} {v['id']}: {v['help']} at {v['targets']}: {v['why']}"
         for v in violations
         if v["impact"] in SERIOUS
     ]
