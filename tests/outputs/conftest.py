@@ -5,17 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from outputs import tools
+from outputs.served import ServedSite, SiteHandler
 from outputs.tools import ROOT
 from sitebuild import build_site
 
@@ -62,8 +60,9 @@ def ical_js() -> Path:
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
+    found = tools.chromium()
     tools.playwright_driver()
-    return tools.chromium()
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -77,36 +76,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     shots = SCREENSHOTS.glob("*.png") if SCREENSHOTS.is_dir() else []
     if any(shot.stat().st_mtime >= SESSION_START for shot in shots):
         terminalreporter.write_line(f"Screenshots of the site: {SCREENSHOTS}")
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """A static host like the real one: files as they are, and 404.html for anything missing."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # keep the test output for failures
-
-
-@dataclass(frozen=True)
-class ServedSite:
-    url: str  # http://127.0.0.1:PORT, no trailing slash
-    root: Path  # the built files
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).netloc
 
 
 @pytest.fixture(scope="session")

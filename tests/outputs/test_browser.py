@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
 from outputs import expect
-from outputs.conftest import ServedSite
+from outputs.served import ServedSite
 
 DESKTOP, PHONE = 1280, 375
 # (width, colour scheme) per view; the theme has a dark palette, so axe checks its contrast too.
