@@ -223,6 +223,21 @@ def test_the_browser_checks_catch_a_bad_page(served_site: ServedSite, open_page)
         assert expected in report, report
 
 
+STRICT_CSP_PAGE = """<!DOCTYPE html><html lang="en"><head><title>csp</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'">
+</head><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>"""
+
+
+def test_axe_runs_under_a_strict_csp(served_site: ServedSite, open_page) -> None:
+    # The site forbids inline and injected scripts; axe must still run, or every page would
+    # pass the accessibility check unseen. The image without alt text is there to be found.
+    guard = served_site.root / "csp-page-for-tests"
+    guard.mkdir(exist_ok=True)
+    (guard / "index.html").write_text(STRICT_CSP_PAGE, encoding="utf-8")
+    seen = open_page(f"{served_site.url}/csp-page-for-tests/", DESKTOP)
+    assert any("image-alt" in v for v in axe_violations(seen.page)), "axe did not run"
+
+
 JOIN_FORM = "form.join-form"
 EMAIL = "keyboard.only@example.org"
 # What the keyboard test needs to know about whatever has focus.
