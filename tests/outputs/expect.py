@@ -9,4 +9,4 @@ DEMO_CONTENT_LANDED = True
 # handbill_events (branch `events`): /events/, event pages, .ics calendars.
 EVENTS_LANDED = False
 # handbill_signup (branch `signup`): form.join-form on the join page.
-SIGNUP_LANDED = False
+SIGNUP_LANDED = True
