@@ -238,9 +238,7 @@ def test_axe_runs_under_a_strict_csp(served_site: ServedSite, open_page) -> None
     assert any("image-alt" in v for v in axe_violations(seen.page)), "axe did not run"
 
 
-# join-form is the agreed class; hb-join is what handbill_signup renders today. Keep both
-# until the template carries join-form, then drop the second.
-JOIN_FORM = "form.join-form, form.hb-join"
+JOIN_FORM = expect.JOIN_FORM
 EMAIL = "keyboard.only@example.org"
 # What the keyboard test needs to know about whatever has focus.
 FOCUSED = """(formSelector) => {

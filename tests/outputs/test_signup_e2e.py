@@ -27,6 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page
 
+from outputs import expect
 from outputs.served import ProxyingSiteHandler
 from sitebuild import build_site
 
@@ -212,7 +213,7 @@ def test_join_confirm_and_hand_off_in_a_real_browser(signup_site: SignupSite, pa
     )
 
     page.goto(f"{site}/join/")
-    form = page.locator("form.join-form, form.hb-join").first
+    form = page.locator(expect.JOIN_FORM).first
     form.locator("input[type=email]").fill(VISITOR)
     form.locator("input[type=checkbox][required]").check()
     with page.expect_navigation():
