@@ -7,7 +7,7 @@ that *is* built is checked either way. Once True, its absence fails the suite.
 # Demo posts and pages (branch `content`): an article, a category, the join page.
 DEMO_CONTENT_LANDED = True
 # handbill_events (branch `events`): /events/, event pages, .ics calendars.
-EVENTS_LANDED = False
+EVENTS_LANDED = True
 # handbill_signup (branch `signup`): form.join-form on the join page.
 SIGNUP_LANDED = True
 
