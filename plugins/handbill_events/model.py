@@ -14,7 +14,7 @@ import holidays
 import markdown
 
 from .fields import slugify
-from .recur import build_rrule
+from .recur import rule_dates
 from .settings import EventSettings
 from .spec import Change, EventSpec, Location
 
@@ -284,9 +284,9 @@ def _expand(event: Event, settings: EventSettings) -> None:
     event.rule_until = rep.until
     if rep.except_bank_holidays and rep.until is None and rep.count is None:
         event.rule_until = cap
-    last = min(d for d in (rep.until, cap, event.rule_until) if d is not None)
-    starts = list(build_rrule(spec.start, rep, until=event.rule_until))
-    starts = [s for s in starts if s.date() <= last]
+    last = min(d for d in (rep.until, cap) if d is not None)
+    # Stop at `last`: an open-ended rule would otherwise run on to the year 9999.
+    starts = rule_dates(spec.start, rep, last)
     bank = bank_holidays(settings, spec.start.year, last.year) if rep.except_bank_holidays else {}
     duration = spec.end - spec.start
     for naive in starts:
