@@ -26,11 +26,11 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # DTSTAMP for events with no known cha
 
 def in_window(event: Event, settings: EventSettings) -> bool:
     """Keep events that end within the past window, so subscribers keep recent history."""
-    cutoff = settings.months_back()
-    ends = [occ.end_utc for occ in event.occurrences]
     if event.is_series and event.spec.repeat.until is None and event.spec.repeat.count is None:
         return True
-    return bool(ends) and max(ends) >= cutoff
+    cutoff = settings.months_back()
+    # Newest first: a series that is still running answers at its last date.
+    return any(occ.end_utc >= cutoff for occ in reversed(event.occurrences))
 
 
 def _status(status: str) -> str:
@@ -158,8 +158,9 @@ def _at(event: Event, day: date) -> Moment:
 def _timezones(events: Iterable[Event], settings: EventSettings) -> list[Timezone]:
     events = list(events)
     tzids = sorted({e.spec.timezone for e in events if not e.spec.all_day} | {settings.timezone})
-    years = [o.start.year for e in events for o in e.occurrences] or [settings.now.year]
-    first = date(min(min(years), settings.now.year) - 1, 1, 1)
+    # Occurrences are sorted, so each event's first one is its earliest.
+    years = [e.occurrences[0].start.year for e in events if e.occurrences]
+    first = date(min([*years, settings.now.year]) - 1, 1, 1)
     last = date(horizon(settings).year + 10, 1, 1)
     # Always at least one VTIMEZONE, so that a calendar with no events is still valid.
     return [vtimezone(tzid, first.year, last.year) for tzid in tzids]
