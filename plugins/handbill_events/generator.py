@@ -14,7 +14,7 @@ from pelican.generators import Generator
 from . import ics, present
 from .errors import Problem
 from .feeds import write_feeds
-from .load import read_yaml
+from .load import LineMap, read_yaml
 from .model import Event, Occurrence, build_event
 from .settings import from_pelican
 from .spec import EventSpec
@@ -61,21 +61,36 @@ class EventsGenerator(Generator):
         ids: dict[str, str] = {}
         slugs: dict[str, str] = {}
         for rel in files:
-            data, problems = read_yaml(Path(self.path, rel), rel)
-            spec = None
-            if data is not None:
-                spec, more = check_event(
-                    data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
-                )
-                problems += more
-                if spec is not None:
-                    problems += _clashes(spec, data, ids, slugs)
+            spec, data, problems = self._read_one(rel)
+            if spec is not None:
+                problems += _clashes(spec, data, ids, slugs)
             self.problems += problems
             for problem in problems:
                 log.error(str(problem))
             if spec is not None and not problems:
                 specs.append(spec)
         return specs
+
+    def _read_one(self, rel: str) -> tuple[EventSpec | None, LineMap | None, list[Problem]]:
+        """One file through load and validate; a file must never stop the build."""
+        try:
+            data, problems = read_yaml(Path(self.path, rel), rel)
+            if data is None:
+                return None, None, problems
+            spec, more = check_event(
+                data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
+            )
+            return spec, data, problems + more
+        except Exception as err:  # a case validation missed: report it like the rest
+            log.debug("reading %s", rel, exc_info=True)
+            problem = Problem(
+                rel,
+                1,
+                "file",
+                f"could not be read ({type(err).__name__}: {err})",
+                "check the file against docs/volunteers.md, and please report this",
+            )
+            return None, None, [problem]
 
     # --- output -------------------------------------------------------------------
     def generate_output(self, writer) -> None:
@@ -250,7 +265,9 @@ def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _clashes(spec: EventSpec, data, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
+def _clashes(
+    spec: EventSpec, data: LineMap, ids: dict[str, str], slugs: dict[str, str]
+) -> list[Problem]:
     problems = []
     if spec.id in ids:
         problems.append(
