@@ -278,7 +278,9 @@ def _one_off(event: Event) -> Occurrence:
 
 def _expand(event: Event, settings: EventSettings) -> None:
     spec, rep, tz = event.spec, event.spec.repeat, event.tz
-    cap = horizon(settings)
+    # Dates the file names (`except:`, `changes:`) reach the ICS even past the horizon,
+    # or subscribers would see a meeting that is not held.
+    cap = max([horizon(settings), *rep.except_dates, *spec.changes])
     # Holiday exceptions are only known for a finite future, so an open-ended series that
     # skips bank holidays stops at the horizon in the ICS until the next rebuild.
     event.rule_until = rep.until

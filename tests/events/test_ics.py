@@ -362,3 +362,22 @@ def test_edge_cases_build_without_errors(tmp_path: Path, caplog) -> None:
         expand(out / "events/only-holiday/only-holiday.ics", date(2026, 1, 1), date(2027, 1, 1))
         == []
     )
+
+
+def test_exceptions_and_changes_past_the_horizon_reach_the_calendar(tmp_path: Path) -> None:
+    # Regression: only dates up to the horizon were expanded, so an open-ended series
+    # lost an `except:` date or a cancellation further ahead, and subscribers saw it held.
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "weekly.yaml").write_text(
+        "title: Weekly\nstart: 2026-01-05 18:00\nrepeat:\n  every: week\n"
+        "  except: [2031-01-06]\nchanges:\n  2031-01-13: {status: cancelled}\n"
+    )
+    path = build(tmp_path / "site", src) / "events/weekly/weekly.ics"
+    found = {
+        e["DTSTART"].dt.date(): str(e["STATUS"])
+        for e in expand(path, date(2031, 1, 1), date(2031, 1, 31))
+    }
+    assert date(2031, 1, 6) not in found
+    assert found[date(2031, 1, 13)] == "CANCELLED"
+    assert found[date(2031, 1, 20)] == "CONFIRMED"
