@@ -158,7 +158,7 @@ class EventsGenerator(Generator):
         self, writer, save_as: str, events: list[Event], category: str | None, slug: str = ""
     ) -> None:
         cfg, now = self.cfg, self.cfg.now
-        until = (now + timedelta(days=round(30.44 * cfg.list_months))).date()
+        until = cfg.months_from_now(cfg.list_months).date()
         upcoming = sorted(
             (o for e in events for o in e.upcoming(now) if o.day <= until), key=lambda o: o.sort_key
         )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent, Timezone
 
-from .model import Event, Moment, Occurrence, horizon
+from .model import Event, Moment, Occurrence, as_written, horizon
 from .settings import EventSettings
 from .vtimezone import vtimezone
 
@@ -70,17 +70,6 @@ def _until(event: Event, last: date) -> date | datetime:
     return datetime.combine(last, time(23, 59, 59), tzinfo=event.tz).astimezone(UTC)
 
 
-def _original(event: Event, occ: Occurrence) -> Moment:
-    return occ.original_start
-
-
-def _location_text(occ: Occurrence) -> str:
-    loc = occ.location
-    if loc:
-        return ", ".join(x for x in (loc.name, loc.address) if x)
-    return occ.online or ""
-
-
 def _description(event: Event, occ: Occurrence) -> str:
     parts = [occ.note, occ.summary, event.description_text]
     if occ.online:
@@ -101,9 +90,8 @@ def _common(vevent: VEvent, event: Event, occ: Occurrence, settings: EventSettin
     description = _description(event, occ)
     if description:
         vevent.add("description", description)
-    location = _location_text(occ)
-    if location:
-        vevent.add("location", location)
+    if occ.place:
+        vevent.add("location", occ.place)
     if occ.location and occ.location.geo:
         vevent.add("geo", occ.location.geo)
     vevent.add("url", f"{settings.public_url}/{event.url}")
@@ -113,22 +101,10 @@ def _common(vevent: VEvent, event: Event, occ: Occurrence, settings: EventSettin
 
 def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
     """The master VEVENT and one override per changed occurrence of a series."""
-    if not event.is_series:
-        master = VEvent()
-        _common(master, event, event.occurrences[0], settings)
-        return [master]
-    master_occ = Occurrence(
-        event=event,
-        start=_local(event.spec.start, event),
-        end=_local(event.spec.end, event),
-        status=event.spec.status,
-        title=event.spec.title,
-        summary=event.spec.summary,
-        location=event.spec.location,
-        online=event.spec.online,
-    )
     master = VEvent()
-    _common(master, event, master_occ, settings)
+    _common(master, event, as_written(event), settings)
+    if not event.is_series:
+        return [master]
     master.add("rrule", _rrule(event))
     for skip in event.skipped:
         master.add("exdate", _at(event, skip.day))
@@ -141,10 +117,6 @@ def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
         override.add("recurrence-id", occ.original_start)
         overrides.append(override)
     return [master, *overrides]
-
-
-def _local(moment: Moment, event: Event) -> Moment:
-    return moment.replace(tzinfo=event.tz) if isinstance(moment, datetime) else moment
 
 
 def _at(event: Event, day: date) -> Moment:

@@ -77,6 +77,13 @@ class Occurrence:
         return self.end_utc.isoformat()
 
     @property
+    def place(self) -> str:
+        """The venue on one line ("name, address"), else the online link."""
+        if self.location:
+            return ", ".join(x for x in (self.location.name, self.location.address) if x)
+        return self.online or ""
+
+    @property
     def day(self) -> date:
         return self.start if self.all_day else self.start.date()
 
@@ -256,13 +263,14 @@ def build_event(spec: EventSpec, settings: EventSettings, md_settings: dict | No
     event.description_html = render_markdown(spec.description, md_settings)
     event.description_text = plain_text(event.description_html)
     if spec.repeat is None:
-        event.occurrences = [_one_off(event)]
+        event.occurrences = [as_written(event)]
     else:
         _expand(event, settings)
     return event
 
 
-def _one_off(event: Event) -> Occurrence:
+def as_written(event: Event) -> Occurrence:
+    """The occurrence `start:`/`end:` describe: a one-off, or the first of a series."""
     spec, tz = event.spec, event.tz
     return Occurrence(
         event=event,

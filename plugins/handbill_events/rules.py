@@ -367,11 +367,19 @@ def _until_count(
             rep.count = count
 
 
-def _nearest(day: date, dates: list[date]) -> str:
-    near = sorted(dates, key=lambda d: abs((d - day).days))[:2]
-    return "the nearest dates of this series are " + " and ".join(
-        f"{d:%Y-%m-%d (%a)}" for d in sorted(near)
+def _in_series(
+    ck: Checker, day: date, line: int, name: str, start: date | datetime, rep: Repeat
+) -> bool:
+    """True if the series has a date on `day`; otherwise report it with the nearest dates."""
+    dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    if day in dates:
+        return True
+    near = sorted(sorted(dates, key=lambda d: abs((d - day).days))[:2])
+    hint = "the nearest dates of this series are " + " and ".join(
+        f"{d:%Y-%m-%d (%a)}" for d in near
     )
+    ck.err(line, name, f"{day} is not a date of this series", hint if dates else "check the date")
+    return False
 
 
 def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | datetime) -> None:
@@ -392,14 +400,7 @@ def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | date
         day = ck.a_date(item, where, "repeat.except")
         if day is None:
             continue
-        dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
-        if day not in dates:
-            ck.err(
-                where,
-                "repeat.except",
-                f"{day} is not a date of this series",
-                _nearest(day, dates) if dates else "check the date",
-            )
+        if not _in_series(ck, day, where, "repeat.except", start, rep):
             continue
         rep.except_dates.append(day)
 
@@ -423,14 +424,7 @@ def _change(
         value, CHANGE_FIELDS, {"venue": "location", "reason": "note"}, f"{where}."
     )
     before = len(ck.problems)
-    dates = [d.date() for d in rule_dates(spec_start, rep, day + timedelta(days=40))]
-    if day not in dates:
-        ck.err(
-            line,
-            where,
-            f"{day} is not a date of this series",
-            _nearest(day, dates) if dates else "check the date",
-        )
+    _in_series(ck, day, line, where, spec_start, rep)
     change = Change(
         note=ck.text(fields.get("note"), field_line(fields, "note", line), f"{where}.note") or ""
     )
