@@ -15,7 +15,7 @@ from . import ics, present
 from .errors import Problem
 from .feeds import write_feeds
 from .load import LineMap, read_yaml
-from .model import Event, Occurrence, build_event
+from .model import Event, Occurrence, build_event, new_markdown
 from .settings import from_pelican
 from .spec import EventSpec
 from .state import apply_ledger
@@ -36,7 +36,8 @@ class EventsGenerator(Generator):
     # --- context ------------------------------------------------------------------
     def generate_context(self) -> None:
         specs = self._read_all()
-        self.events = [build_event(s, self.cfg, self.settings.get("MARKDOWN")) for s in specs]
+        md = new_markdown(self.settings.get("MARKDOWN"))
+        self.events = [build_event(s, self.cfg, md) for s in specs]
         for event in self.events:
             event.url = f"events/{event.spec.slug}/"
             event.save_as = f"{event.url}index.html"
@@ -231,6 +232,7 @@ class EventsGenerator(Generator):
 
     def _write_calendars(self, out: Path) -> None:
         cfg = self.cfg
+        made: dict = {}  # each event's VEVENTs, built once for all its calendars
         _write_bytes(
             out / "calendar.ics",
             ics.build_calendar(
@@ -239,6 +241,7 @@ class EventsGenerator(Generator):
                 name=cfg.calendar_name,
                 description=f"Events of {cfg.sitename}".strip(),
                 url=f"{cfg.public_url}/events/",
+                made=made,
             ),
         )
         for name, slug in self._categories():
@@ -250,12 +253,14 @@ class EventsGenerator(Generator):
                     cfg,
                     name=f"{cfg.calendar_name}: {name}",
                     url=f"{cfg.public_url}/events/category/{slug}/",
+                    made=made,
                 ),
             )
         for event in self.events:
             # Single-event files ignore the past window: someone may want an old one.
             _write_bytes(
-                out / event.ics_save_as, ics.build_calendar([event], cfg, name=None, keep_past=True)
+                out / event.ics_save_as,
+                ics.build_calendar([event], cfg, name=None, keep_past=True, made=made),
             )
 
 

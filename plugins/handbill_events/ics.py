@@ -146,8 +146,14 @@ def build_calendar(
     description: str = "",
     url: str = "",
     keep_past: bool = False,
+    made: dict[str, list[VEvent]] | None = None,
 ) -> bytes:
-    """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events."""
+    """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events.
+
+    `made` keeps each event's VEVENTs by UID, so that an event that is in several
+    calendars (all, its category, its own) is built once.
+    """
+    made = {} if made is None else made
     events = sorted((e for e in events if keep_past or in_window(e, settings)), key=lambda e: e.uid)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -173,6 +179,8 @@ def build_calendar(
     for tz in _timezones(events, settings):
         cal.add_component(tz)
     for event in events:
-        for vevent in vevents(event, settings):
+        if event.uid not in made:
+            made[event.uid] = vevents(event, settings)
+        for vevent in made[event.uid]:
             cal.add_component(vevent)
     return cal.to_ical()

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -232,19 +232,32 @@ def plain_text(html: str) -> str:
     return text.strip()
 
 
-def render_markdown(text: str, md_settings: dict | None) -> str:
+def new_markdown(md_settings: dict | None) -> markdown.Markdown:
+    """A converter for Pelican's MARKDOWN setting; make one per build and reuse it."""
     cfg = md_settings or {}
     configs = cfg.get("extension_configs", {})
-    md = markdown.Markdown(
+    return markdown.Markdown(
         extensions=list(configs),
         extension_configs=configs,
         output_format=cfg.get("output_format", "html"),
     )
-    return md.convert(text)
+
+
+def render_markdown(text: str, md: markdown.Markdown | dict | None) -> str:
+    """Markdown to HTML; `md` is a converter from new_markdown() or its settings."""
+    if not isinstance(md, markdown.Markdown):
+        md = new_markdown(md)
+    return md.reset().convert(text)
 
 
 def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
-    country, subdiv = settings.region
+    return _holidays(*settings.region, first, last)
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdiv: str | None, first: int, last: int) -> dict[date, str]:
+    # Building a holidays table is slow and many series share a region and years.
+    # Callers only read the dict.
     return dict(holidays.country_holidays(country, subdiv=subdiv, years=range(first, last + 1)))
 
 
@@ -256,11 +269,13 @@ def horizon(settings: EventSettings) -> date:
     return date(settings.months_ahead().year, 12, 31)
 
 
-def build_event(spec: EventSpec, settings: EventSettings, md_settings: dict | None) -> Event:
+def build_event(
+    spec: EventSpec, settings: EventSettings, md: markdown.Markdown | dict | None
+) -> Event:
     event = Event(
         spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
     )
-    event.description_html = render_markdown(spec.description, md_settings)
+    event.description_html = render_markdown(spec.description, md)
     event.description_text = plain_text(event.description_html)
     if spec.repeat is None:
         event.occurrences = [as_written(event)]
