@@ -28,6 +28,7 @@ from .validate import (
     clean_message,
     clean_name,
     header_safe,
+    mailbox_key,
 )
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class SignupService:
         if not (
             self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
             and self._within(
-                "address", pending.email, limits.per_address, limits.per_address_window
+                "address", mailbox_key(pending.email), limits.per_address, limits.per_address_window
             )
             and self._global_cap("confirmations", limits.confirmations_per_hour)
         ):
