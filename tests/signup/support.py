@@ -72,7 +72,10 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        # SMTPUTF8 on, as in Postfix and Exim: addresses like jörg@example.org need it.
+        self.controller = Controller(
+            self.sink, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True
+        )
         self.controller.start()
 
     def stop(self) -> None:

@@ -216,3 +216,15 @@ def test_unexpected_error_sends_to_try_later_without_logging_the_address(tmp_pat
     r = client.post("/signup/subscribe", data=fields, headers={"Accept": "application/json"})
     assert r.status_code == 503 and r.json["status"] == "unavailable"
     assert "crashme" not in caplog.text and "RuntimeError" in caplog.text
+
+
+@pytest.mark.parametrize("addr", ["jörg@example.org", "ann@bücher.example"])
+def test_non_ascii_address_gets_its_confirmation(tmp_path, smtp, addr):
+    """Regression: the To: header became an RFC 2047 word and RCPT TO crashed the worker."""
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    assert service.subscribe({**JOIN, "email": addr}, VISITOR).status is Status.OK
+    assert Worker(cfg, service.spool).run_once(ignore_backoff=True).sent == 1
+    [received] = smtp.sink.to(addr)
+    assert f"To: {addr}\r\n".encode() in received.raw
+    assert b"=?" not in received.raw.split(b"\r\n\r\n")[0]

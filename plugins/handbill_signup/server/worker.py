@@ -65,11 +65,14 @@ class Deliverer:
 
     def _smtp(self, job: Job) -> None:
         raw = base64.b64decode(job.data["message"])
+        options = ["SMTPUTF8"] if job.data.get("smtputf8") else []
         try:
             with self._connect() as conn:
                 if self.cfg.smtp.username and self.cfg.smtp.password:
                     conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
-                conn.sendmail(job.data["from"], job.data["to"], raw)
+                conn.sendmail(job.data["from"], job.data["to"], raw, mail_options=options)
+        except smtplib.SMTPNotSupportedError as exc:
+            raise PermanentError("the mail server does not support SMTPUTF8") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(500 <= c < 600 for c in codes):
