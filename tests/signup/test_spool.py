@@ -56,3 +56,21 @@ def test_decoy_leaves_nothing(tmp_path):
     spool.decoy(Job(id="d", kind="smtp", data={"x": 1}))
     assert spool.counts() == {"queue": 0, "active": 0, "done": 0, "failed": 0}
     assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_a_broken_job_does_not_stop_the_worker(tmp_path, smtp):
+    """Regression: an unexpected error (here a job without recipients) escaped run_once and
+    killed the worker; the same job then killed every restarted worker after its lease."""
+    from handbill_signup.server.config import load_config
+    from handbill_signup.server.worker import Worker
+
+    from .support import env, write_config
+
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    spool = Spool(cfg.spool_dir)
+    spool.put(Job(id="a-broken", kind="smtp", data={"from": "x@example.org", "message": ""}))
+    spool.put(Job(id="b-fine", kind="http", data={"url": "http://127.0.0.1:9/", "body": "{}"}))
+    result = Worker(cfg, spool).run_once(ignore_backoff=True)
+    assert (result.failed, result.retried) == (1, 1)
+    [failed] = spool.jobs("failed")
+    assert failed.id == "a-broken" and failed.last_error == "KeyError"

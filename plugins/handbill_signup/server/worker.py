@@ -179,8 +179,11 @@ class Worker:
             if job.attempts >= self.cfg.max_attempts:
                 self._gave_up(job)
             return isinstance(exc, ServerDown)
-        except PermanentError as exc:
-            self.spool.fail(job, str(exc))
+        except Exception as exc:  # one bad job must not stop the worker
+            # Permanent or not, it goes to failed/ (the keeper is told); the type only, as
+            # an unexpected message could quote an address.
+            error = str(exc) if isinstance(exc, PermanentError) else type(exc).__name__
+            self.spool.fail(job, error)
             result.failed += 1
             self._gave_up(job)
             return False
