@@ -228,3 +228,20 @@ def test_non_ascii_address_gets_its_confirmation(tmp_path, smtp, addr):
     [received] = smtp.sink.to(addr)
     assert f"To: {addr}\r\n".encode() in received.raw
     assert b"=?" not in received.raw.split(b"\r\n\r\n")[0]
+
+
+def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smtp):
+    """Regression: past the per-IP confirm limit (say, a whole meeting on one Wi-Fi) the
+    visitor was told "you're on the list" and nothing was handed off."""
+    cfg = load_config(write_config(tmp_path, smtp.port, 9, limits="per_ip = 1"), env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    tokens = []
+    for i in range(5):
+        email = f"meeting{i}@example.org"
+        service.subscribe({**JOIN, "email": email}, Visitor(f"127.0.3.{i}", None, None))
+        Worker(cfg, service.spool).run_once(ignore_backoff=True)
+        tokens.append(confirm_link(smtp.sink.to(email)[0]).split("t=", 1)[1])
+    answers = [service.confirm({"t": t}, VISITOR).status for t in tokens]
+    assert answers == [Status.OK] * 4 + [Status.UNAVAILABLE]
+    Worker(cfg, service.spool).run_once(ignore_backoff=True)
+    assert len(smtp.sink.to("keeper@anytown.example.org")) == 4

@@ -220,7 +220,9 @@ class SignupService:
             self.cfg.limits.per_ip * 4,
             self.cfg.limits.per_ip_window,
         ):
-            return OK
+            # Not the usual fake success: this visitor proved they own the address, and
+            # "you're on the list" without a hand-off would lose a confirmed sign-up.
+            return Outcome(Status.UNAVAILABLE)
         record = messages.consent_record(
             self.cfg,
             pending.email,
