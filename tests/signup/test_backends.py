@@ -245,3 +245,20 @@ def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smt
     assert answers == [Status.OK] * 4 + [Status.UNAVAILABLE]
     Worker(cfg, service.spool).run_once(ignore_backoff=True)
     assert len(smtp.sink.to("keeper@anytown.example.org")) == 4
+
+
+@pytest.mark.parametrize(
+    "old,new,match",
+    [
+        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"\[list\] name"),
+        ("[contact]\n", '[contact]\nsubject = "Hi =?UTF-8?Q?=0A?=Bcc: x"\n', "subject"),
+        ('from = "join@', 'from = "Join <join@', r"\[mail\] from"),
+        ('keeper = "keeper@', 'keeper = "keeper@anytown.example.org, x@', "keeper"),
+    ],
+)
+def test_header_bound_settings_are_checked(tmp_path, old, new, match):
+    """Regression: subjects, names and addresses from the config reached headers unchecked."""
+    path = write_config(tmp_path, 25, 9)
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(ConfigError, match=match):
+        load_config(path, env())
