@@ -25,6 +25,8 @@ from .spool import Job, Spool
 from .store import SQLiteStore
 
 log = logging.getLogger(__name__)
+DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
+COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
 
 
 class TemporaryError(Exception):
@@ -202,6 +204,14 @@ class Worker:
         msg = messages.delivery_failed(self.cfg, job.purpose, job.id, job.last_error, alert_id)
         self.spool.put(mail_job(alert_id, "alert", msg, self.cfg.mail_from))
 
+    def tidy(self) -> None:
+        """Forget what no longer matters. Done markers must outlive every confirmation link
+        (else a replayed link would hand the subscriber off again), counters every window."""
+        limits = self.cfg.limits
+        self.spool.purge_done(max(DONE_KEPT, self.cfg.token_max_age + 86400))
+        if self.store is not None:
+            self.store.purge(max(COUNTERS_KEPT, limits.per_ip_window, limits.per_address_window))
+
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
         self.spool.recover()
         last_purge = 0.0
@@ -209,9 +219,7 @@ class Worker:
             self.run_once()
             if time.time() - last_purge > 3600:
                 self.spool.recover()
-                self.spool.purge_done()
-                if self.store is not None:
-                    self.store.purge()
+                self.tidy()
                 last_purge = time.time()
             if stop is not None:
                 stop.wait(poll)
