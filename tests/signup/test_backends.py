@@ -262,3 +262,15 @@ def test_header_bound_settings_are_checked(tmp_path, old, new, match):
     path.write_text(path.read_text().replace(old, new, 1))
     with pytest.raises(ConfigError, match=match):
         load_config(path, env())
+
+
+def test_smtp_login_is_never_sent_in_the_clear(tmp_path):
+    """Regression: security = "none" with a username logged in over plain text."""
+    path = write_config(tmp_path, 25, 9)
+    plain = 'host = "127.0.0.1"\nport = 25\nsecurity = "none"'
+    remote = 'host = "mail.example.org"\nport = 25\nsecurity = "none"\nusername = "join"'
+    path.write_text(path.read_text().replace(plain, remote))
+    with pytest.raises(ConfigError, match="username needs"):
+        load_config(path, env())
+    path.write_text(path.read_text().replace("mail.example.org", "127.0.0.1"))
+    assert load_config(path, env()).smtp.username == "join"  # a local relay is fine

@@ -16,6 +16,7 @@ from ..consent import Consent, consent_from_table, load_toml
 from .validate import FieldErrors, clean_email, header_safe
 
 BACKENDS = ("email", "mailman", "listmonk", "webhook")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class ConfigError(ValueError):
@@ -216,6 +217,9 @@ def config_from_dict(
     )
     if smtp.security not in ("starttls", "ssl", "none"):
         raise ConfigError("[mail.smtp] security must be 'starttls', 'ssl' or 'none'")
+    if smtp.username and smtp.security == "none" and smtp.host not in LOOPBACK:
+        # The worker would send the SMTP password across the network in the clear.
+        raise ConfigError("[mail.smtp] a username needs security = 'starttls' or 'ssl'")
     public_url = server.get("public_url", "")
     if not public_url.startswith(("https://", "http://")):
         raise ConfigError(
