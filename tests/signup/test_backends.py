@@ -21,15 +21,7 @@ from handbill_signup.server.store import MemoryStore
 from handbill_signup.server.tokens import InvalidToken, Pending, Tokens
 from handbill_signup.server.worker import Worker
 
-from .support import SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
-
-VISITOR = Visitor("127.0.0.1", None, None)
-JOIN = {
-    "email": "bob@example.org",
-    "consent": "yes",
-    "consent_version": "2026-01-v2",
-    "website": "",
-}
+from .support import JOIN, LOCAL, SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
 
 
 class Stub:
@@ -72,11 +64,11 @@ def run_flow(tmp_path, smtp, backend: str, extra: str):
     cfg = load_config(path, env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
     worker = Worker(cfg, service.spool)
-    assert service.subscribe(dict(JOIN), VISITOR).status is Status.OK
+    assert service.subscribe(dict(JOIN), LOCAL).status is Status.OK
     worker.run_once(ignore_backoff=True)
     token = confirm_link(smtp.sink.to("bob@example.org")[0]).split("t=", 1)[1]
-    assert service.confirm({"t": token}, VISITOR).status is Status.OK
-    assert service.confirm({"t": token}, VISITOR).status is Status.OK  # replay: no new jobs
+    assert service.confirm({"t": token}, LOCAL).status is Status.OK
+    assert service.confirm({"t": token}, LOCAL).status is Status.OK  # replay: no new jobs
     return cfg, service, worker
 
 
@@ -144,7 +136,7 @@ def test_expired_token(tmp_path, smtp, monkeypatch):
     old = service.tokens.make(Pending("old@example.org", "", "2026-01-v2", "2026-01-01"))
     monkeypatch.setattr(itsdangerous.timed.time, "time", real)
     assert service.check_token(old) is None
-    assert service.confirm({"t": old}, VISITOR).status is Status.EXPIRED
+    assert service.confirm({"t": old}, LOCAL).status is Status.EXPIRED
     assert service.spool.counts()["queue"] == 0
 
 
@@ -223,7 +215,7 @@ def test_non_ascii_address_gets_its_confirmation(tmp_path, smtp, addr):
     """Regression: the To: header became an RFC 2047 word and RCPT TO crashed the worker."""
     cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    assert service.subscribe({**JOIN, "email": addr}, VISITOR).status is Status.OK
+    assert service.subscribe({**JOIN, "email": addr}, LOCAL).status is Status.OK
     assert Worker(cfg, service.spool).run_once(ignore_backoff=True).sent == 1
     [received] = smtp.sink.to(addr)
     assert f"To: {addr}\r\n".encode() in received.raw
@@ -241,7 +233,7 @@ def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smt
         service.subscribe({**JOIN, "email": email}, Visitor(f"127.0.3.{i}", None, None))
         Worker(cfg, service.spool).run_once(ignore_backoff=True)
         tokens.append(confirm_link(smtp.sink.to(email)[0]).split("t=", 1)[1])
-    answers = [service.confirm({"t": t}, VISITOR).status for t in tokens]
+    answers = [service.confirm({"t": t}, LOCAL).status for t in tokens]
     assert answers == [Status.OK] * 4 + [Status.UNAVAILABLE]
     Worker(cfg, service.spool).run_once(ignore_backoff=True)
     assert len(smtp.sink.to("keeper@anytown.example.org")) == 4

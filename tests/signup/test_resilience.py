@@ -14,10 +14,13 @@ from handbill_signup.server.worker import Worker
 
 from .support import (
     BIN,
+    JOIN,
+    LOCAL,
     Site,
     confirm_link,
     env,
     free_port,
+    service_for,
     start_server,
     stop_server,
     write_config,
@@ -84,17 +87,7 @@ def test_crash_after_send_is_not_sent_again(tmp_path, smtp):
     """A worker that dies between sending and cleaning up leaves a done marker first."""
     path = write_config(tmp_path, smtp.port, free_port())
     site = Site(0, path)
-    from handbill_signup.server.service import SignupService, Visitor
-    from handbill_signup.server.store import MemoryStore
-
-    service = SignupService(site.cfg, MemoryStore(), site.spool)
-    fields = {
-        "email": "crash@example.org",
-        "consent": "yes",
-        "consent_version": "2026-01-v2",
-        "website": "",
-    }
-    service.subscribe(fields, Visitor("127.0.0.1", None, None))
+    service_for(path).subscribe({**JOIN, "email": "crash@example.org"}, LOCAL)
     spool = site.spool
     [job] = spool.due()
     saved = (spool.root / "queue" / f"{job.id}.json").read_bytes()

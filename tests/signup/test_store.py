@@ -56,11 +56,7 @@ def test_store_holds_no_addresses(tmp_path):
 def test_a_limited_subscribe_does_the_same_store_work(tmp_path):
     """Regression: a limited request skipped the later limit checks (one store write less),
     so it answered measurably faster, telling whether the address asked already today."""
-    from handbill_signup.server.config import load_config
-    from handbill_signup.server.service import SignupService, Visitor
-    from handbill_signup.server.spool import Spool
-
-    from .support import env, write_config
+    from .support import JOIN, LOCAL, service_for, write_config
 
     class Counting(MemoryStore):
         calls = 0
@@ -69,14 +65,12 @@ def test_a_limited_subscribe_does_the_same_store_work(tmp_path):
             self.calls += 1
             return super().hit(key, limit, window)
 
-    cfg = load_config(write_config(tmp_path, 25, 8081), env())
     store = Counting()
-    service = SignupService(cfg, store, Spool(cfg.spool_dir))
-    fields = {"email": "a@example.org", "consent": "yes", "consent_version": "2026-01-v2"}
+    service = service_for(write_config(tmp_path, 25, 8081), store)
     counts = []
     for _ in range(3):  # sent, then limited by address, then limited by address again
         store.calls = 0
-        service.subscribe({**fields, "website": ""}, Visitor("127.0.0.1", None, None))
+        service.subscribe(JOIN, LOCAL)
         counts.append(store.calls)
     assert len(service.spool.jobs()) == 1
     assert counts == [3, 3, 3]

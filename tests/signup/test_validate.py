@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from handbill_signup.server.config import load_config
 from handbill_signup.server.service import client_key
 from handbill_signup.server.validate import (
     BadRequest,
@@ -95,15 +94,11 @@ def test_mailbox_key_folds_what_providers_ignore():
 
 def test_per_address_limit_cannot_be_dodged_with_case_or_tags(tmp_path):
     """Regression: `Victim@`, `victim+1@` ... each got their own confirmation before."""
-    from handbill_signup.server.service import SignupService, Visitor
-    from handbill_signup.server.spool import Spool
-    from handbill_signup.server.store import MemoryStore
+    from handbill_signup.server.service import Visitor
 
-    from .support import env, write_config
+    from .support import JOIN, service_for, write_config
 
-    cfg = load_config(write_config(tmp_path, 25, 8081), env())
-    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    service = service_for(write_config(tmp_path, 25, 8081))
     for i, addr in enumerate(["victim@example.org", "Victim@example.org", "victim+2@example.org"]):
-        fields = {"email": addr, "consent": "yes", "consent_version": "2026-01-v2", "website": ""}
-        service.subscribe(fields, Visitor(f"127.0.9.{i}", None, None))
+        service.subscribe({**JOIN, "email": addr}, Visitor(f"127.0.9.{i}", None, None))
     assert len(service.spool.jobs()) == 1
