@@ -240,21 +240,14 @@ class Site:
 def start_server(config_path: Path, port: int, workers: int = 2) -> subprocess.Popen:
     # The server's log goes to a file: a pipe nobody reads would block it once full.
     log_file = config_path.parent / "server.log"
-    proc = subprocess.Popen(
-        [
-            str(BIN / "handbill-signup"),
-            "serve",
-            "--config",
-            str(config_path),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-        ],
-        env=env(),
-        stdout=subprocess.DEVNULL,
-        stderr=log_file.open("wb"),
-    )
+    command = ["serve", "--config", str(config_path), "--bind", f"127.0.0.1:{port}"]
+    with log_file.open("wb") as log:  # the child keeps its own copy
+        proc = subprocess.Popen(
+            [str(BIN / "handbill-signup"), *command, "--workers", str(workers)],
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:

@@ -266,3 +266,17 @@ def test_smtp_login_is_never_sent_in_the_clear(tmp_path):
         load_config(path, env())
     path.write_text(path.read_text().replace("mail.example.org", "127.0.0.1"))
     assert load_config(path, env()).smtp.username == "join"  # a local relay is fine
+
+
+def test_replay_after_a_new_key_is_added_hands_off_once(tmp_path, smtp):
+    """Regression: hand-off ids were HMACs with the newest key, so a link confirmed before
+    and again after a key was added (rotation) reached the list twice."""
+    path = write_config(tmp_path, smtp.port, 9)
+    cfg = load_config(path, env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    token = service.tokens.make(Pending("rot@example.org", "", "2026-01-v2", "2026-01-01"))
+    assert service.confirm({"t": token}, LOCAL).status is Status.OK
+    rotated = load_config(path, {**env(), "HANDBILL_SIGNUP_SECRET_KEYS": f"{SECRET},{'n' * 40}"})
+    again = SignupService(rotated, MemoryStore(), Spool(rotated.spool_dir))
+    assert again.confirm({"t": token}, LOCAL).status is Status.OK
+    assert len(again.spool.jobs()) == 1

@@ -129,13 +129,20 @@ class HangingSmtp:
 def start_worker(config_path) -> subprocess.Popen:
     """The spool worker as operators run it: its own process, so its hanging connection and
     this test's own timing do not share an interpreter (and its lock)."""
-    log_file = (config_path.parent / "worker.log").open("wb")
-    return subprocess.Popen(
-        [str(BIN / "handbill-signup"), "worker", "--config", str(config_path), "--poll", "0.05"],
-        env=env(),
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
-    )
+    with (config_path.parent / "worker.log").open("wb") as log_file:  # the child keeps it
+        return subprocess.Popen(
+            [
+                str(BIN / "handbill-signup"),
+                "worker",
+                "--config",
+                str(config_path),
+                "--poll",
+                "0.05",
+            ],
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
 
 
 def wait_for(condition, timeout: float = 15.0) -> None:

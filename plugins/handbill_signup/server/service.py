@@ -231,10 +231,9 @@ class SignupService:
             pending.requested_at,
             messages.utcnow(),
         )
-        # One id per token: a replayed or double-clicked link maps to the same jobs, and the
+        # One id per link: a replayed or double-clicked link maps to the same jobs, and the
         # spool ignores ids it has seen, so the list gets each subscriber once.
-        base_id = self.key("handoff", f"{pending.email}|{pending.requested_at}")
-        jobs = handoff_jobs(self.cfg, record, base_id.replace(":", "-"))
+        jobs = handoff_jobs(self.cfg, record, f"handoff-{pending.link_id}")
         if not self._put(jobs):
             return Outcome(Status.UNAVAILABLE)
         log.info("hand-off queued for %s", self.key("address", pending.email)[:16])

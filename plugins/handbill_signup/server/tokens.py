@@ -6,9 +6,11 @@ access logs (see docs/operators.md).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode
 
 SALT = "handbill.signup.confirm.v1"
 
@@ -19,6 +21,9 @@ class Pending:
     name: str
     consent_version: str
     requested_at: str
+    # Set when read: the same for every copy of one link whichever key verifies it, so a
+    # replay is recognised even after a key was added; a hash, so it shows no address.
+    link_id: str = ""
 
 
 class InvalidToken(Exception):
@@ -51,6 +56,13 @@ class Tokens:
         except BadSignature as exc:
             raise InvalidToken("bad signature") from exc
         try:
-            return Pending(str(data["e"]), str(data.get("n", "")), str(data["cv"]), str(data["rq"]))
+            fields = (str(data["e"]), str(data.get("n", "")), str(data["cv"]), str(data["rq"]))
         except (KeyError, TypeError) as exc:
             raise InvalidToken("malformed") from exc
+        return Pending(*fields, link_id=_link_id(token))
+
+
+def _link_id(token: str) -> str:
+    # The decoded signature, not its text: base64 has several spellings of the last byte.
+    signature = base64_decode(token.rsplit(".", 1)[1])
+    return hashlib.sha256(SALT.encode() + signature).hexdigest()[:40]
