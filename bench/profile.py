@@ -1,0 +1,167 @@
+"""Profile one Handbill and one plain build with cProfile; time the ICS generation alone.
+
+The share of a part of the code (the events plugin, the checks plugin, our templates) is its
+inclusive time: the cumulative time of calls *into* that part from outside it, so nested and
+recursive calls inside the part are not counted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pstats
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .measure import run
+
+if TYPE_CHECKING:
+    from .build import Site
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parent.parent
+PELICAN_THEMES = "/pelican/themes/"
+
+Func = tuple[str, int, str]
+
+
+def groups() -> dict[str, str]:
+    """Path fragments that identify each part of the code we report on."""
+    return {
+        "handbill_events": "/handbill_events/",
+        "handbill_checks": "/handbill_checks/",
+        "handbill_signup": "/handbill_signup/",
+        "theme templates (Handbill)": str(REPO / "theme" / "templates") + "/",
+        "theme templates (Pelican default)": PELICAN_THEMES,
+        "markdown": "/site-packages/markdown/",
+        "jinja2": "/site-packages/jinja2/",
+        "feedgenerator": "/site-packages/feedgenerator/",
+    }
+
+
+def inclusive(stats: pstats.Stats, fragment: str) -> float:
+    """Seconds spent in code whose file path contains `fragment`, callees included."""
+    table: dict[Func, Any] = stats.stats  # type: ignore[attr-defined]
+    total = 0.0
+    for func, (_cc, _nc, _tt, _ct, callers) in table.items():
+        if fragment not in func[0]:
+            continue
+        for caller, caller_stats in callers.items():
+            if fragment not in caller[0]:
+                total += caller_stats[3]  # cumulative time of calls from outside the part
+    return total
+
+
+def top(stats: pstats.Stats, fragments: list[str], count: int = 15) -> list[dict[str, Any]]:
+    """The functions in our own code with the most time of their own (tottime)."""
+    table: dict[Func, Any] = stats.stats  # type: ignore[attr-defined]
+    rows = [
+        {
+            "function": f"{short(func[0])}:{func[1]}({func[2]})",
+            "calls": nc,
+            "tottime": tt,
+            "cumtime": ct,
+        }
+        for func, (_cc, nc, tt, ct, _callers) in table.items()
+        if any(f in func[0] for f in fragments)
+    ]
+    return sorted(rows, key=lambda r: r["tottime"], reverse=True)[:count]
+
+
+def top_overall(stats: pstats.Stats, count: int = 15) -> list[dict[str, Any]]:
+    table: dict[Func, Any] = stats.stats  # type: ignore[attr-defined]
+    rows = [
+        {
+            "function": f"{short(func[0])}:{func[1]}({func[2]})",
+            "calls": nc,
+            "tottime": tt,
+            "cumtime": ct,
+        }
+        for func, (_cc, nc, tt, ct, _callers) in table.items()
+    ]
+    return sorted(rows, key=lambda r: r["tottime"], reverse=True)[:count]
+
+
+def short(path: str) -> str:
+    for marker in ("/site-packages/", str(REPO) + "/"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def profile_one(site: Site, kind: str) -> dict[str, Any]:
+    from .build import pelican_cmd
+
+    output = site.output(kind)
+    shutil.rmtree(output, ignore_errors=True)
+    prof = site.root / f"{kind}.pstats"
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(prof),
+        "-m",
+        "pelican",
+        *pelican_cmd(site.settings(kind), site.content, output)[3:],
+    ]
+    result = run(f"{kind}-profile", cmd, site.logs() / f"{kind}-profile.log", cwd=site.root)
+    if result.returncode or not prof.exists():
+        return {"available": False, "reason": f"profiled build failed: see {result.log}"}
+    stats = pstats.Stats(str(prof))
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    parts = {name: inclusive(stats, fragment) for name, fragment in groups().items()}
+    ours = [
+        "/handbill_events/",
+        "/handbill_checks/",
+        "/handbill_signup/",
+        str(REPO / "theme" / "templates"),
+    ]
+    return {
+        "available": True,
+        "pstats": str(prof),
+        "total": total,
+        "parts": {
+            name: {"seconds": s, "share": s / total if total else None}
+            for name, s in parts.items()
+            if s
+        },
+        "top_ours": top(stats, ours) if kind == "handbill" else [],
+        "top_overall": top_overall(stats),
+    }
+
+
+def profile_build(site: Site) -> dict[str, Any]:
+    """cProfile of one Handbill and one plain build: who spends the time."""
+    result = {kind: profile_one(site, kind) for kind in ("handbill", "plain")}
+    handbill = result["handbill"]
+    events = handbill.get("parts", {}).get("handbill_events")
+    result["events_share"] = events["share"] if events else None
+    result["events_enabled"] = events is not None
+    return result
+
+
+def ics_alone(folder: Path, series: int) -> dict[str, Any]:
+    """Generate the ICS for `series` recurring series in a child process (bench.ics)."""
+    out = folder / "result.json"
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.ics",
+        "--series",
+        str(series),
+        "--dir",
+        str(folder),
+        "--json",
+        str(out),
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    result = run("ics", cmd, folder / "ics.log", cwd=REPO)
+    if result.returncode or not out.exists():
+        return {"available": False, "reason": f"bench.ics failed: see {result.log}"}
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["maxrss_mb"] = result.maxrss_mb
+    return data
