@@ -54,8 +54,9 @@ TAGS_URL = "news/tags/"
 TAGS_SAVE_AS = "news/tags/index.html"
 AUTHORS_URL = "news/authors/"
 AUTHORS_SAVE_AS = "news/authors/index.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap", "robots"]
 SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
 
 DEFAULT_PAGINATION = 8
 PAGINATION_PATTERNS = (

@@ -11,6 +11,7 @@ PAGE_TYPES = [
     "index.html",
     "404.html",
     "sitemap.xml",
+    "robots.txt",
     "news/archives/index.html",
     "news/categories/index.html",
     "news/tags/index.html",
