@@ -185,10 +185,13 @@ def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict
         result[kind]["counts"]["html_files"] = sum(1 for _ in site.output(kind).rglob("*.html"))
     result["ratio_wall"] = ratio(result["handbill"]["wall_median"], result["plain"]["wall_median"])
     result["ratio_cpu"] = ratio(result["handbill"]["cpu_median"], result["plain"]["cpu_median"])
+    log.info("cached rebuilds after editing one post")
     result["cached"] = {kind: cached_rebuild(site, kind) for kind in ("handbill", "plain")}
     cached = result["cached"]["handbill"]["rebuild"]["wall"]
     result["cached_ratio"] = ratio(cached, result["handbill"]["wall_median"])
+    log.info("profiling one build of each kind with cProfile")
     result["profile"] = profile.profile_build(site)
+    log.info("ICS for %d series alone", ics_series)
     result["ics"] = profile.ics_alone(site.root / "ics", ics_series)
     result["hugo"] = hugo.bench(site, rounds, result["plain"]["wall_median"]) if use_hugo else None
     return result

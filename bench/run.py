@@ -36,6 +36,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=3000, help="sign-ups per server phase")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=120, help="per load phase")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: 2)")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("/tmp/handbill-bench"))
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results["server"] = (
         {"available": False, "reason": "skipped (--no-server)"}
         if args.no_server
-        else server.bench(out / "server", args.requests, args.concurrency, args.max_seconds)
+        else server.bench(
+            out / "server", args.requests, args.concurrency, args.max_seconds, args.workers
+        )
     )
     results["seconds"] = time.perf_counter() - started
     results["loadavg_end"] = os.getloadavg()[0]

@@ -247,20 +247,29 @@ def phase(
     with process(smtp_cmd, work / f"smtp-{mode}.log", REPO):
         wait_port(ports.smtp)
         # A short warm-up so imports and first-request costs are not in "before".
-        load(work, ports, f"{mode}-warmup", min(50, requests), 4, max_seconds)
+        warmup = load(work, ports, f"{mode}-warmup", min(50, requests), 4, max_seconds)
         before = rss_mb(server.pid)
         result = load(work, ports, mode, requests, concurrency, max_seconds)
         after = rss_mb(server.pid)
         # Give the spool worker a bounded moment to deliver what was queued.
+        queued = result["ok"] + warmup["ok"]
         deadline = time.monotonic() + (15 if mode == "up" else 0)
-        while time.monotonic() < deadline and delivered(count_file) < result["ok"]:
+        while time.monotonic() < deadline and delivered(count_file) < queued:
             time.sleep(0.5)
         mail = delivered(count_file)
+    log.info(
+        "server, mail %s: %.0f sign-ups/s, p99 %.1f ms, %d errors",
+        mode,
+        result["rps"] or 0,
+        result["p99_ms"] or 0,
+        result["errors"],
+    )
     return {
         **result,
         "mode": mode,
         "rss_before_mb": before,
         "rss_after_mb": after,
+        "mails_queued": queued,
         "mails_delivered": mail,
         "spool": spool_counts(work),
     }
