@@ -268,6 +268,23 @@ def hot_spots(p: dict[str, Any]) -> list[str]:
     return lines
 
 
+def events_hot_spots(p: dict[str, Any]) -> list[str]:
+    rows = p.get("handbill", {}).get("top_events", [])
+    if not rows:
+        return []
+    lines = [
+        "Events plugin functions by time with callees (cProfile):",
+        "",
+        "| Function (plugins/handbill_events) | Calls | Own time | With callees |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{r['function']}` | {r['calls']} | {sec(r['tottime'])} | {sec(r['cumtime'])} |"
+        for r in rows
+    ]
+    return [*lines, ""]
+
+
 def ics_lines(ics: dict[str, Any] | None) -> list[str]:
     if not ics or not ics.get("available"):
         reason = (ics or {}).get("reason", "not run")
@@ -356,12 +373,15 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## Where the time goes (cProfile, one build of each)",
         "",
-        "cProfile slows everything down, so use the shares, not the seconds.",
+        "cProfile slows everything down, so use the shares, not the seconds. Each part's time "
+        "includes what it calls (Pelican, Jinja2, icalendar...); parts overlap. The events "
+        "plugin's part includes its templates and the upcoming-events list on every page.",
         "",
         *profile_parts(profile),
         "",
         f"Events plugin: {events_note(profile)}",
         "",
+        *events_hot_spots(profile),
         "Hot spots in Handbill's own code (by own time):",
         "",
         *hot_spots(profile),
