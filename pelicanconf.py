@@ -31,7 +31,7 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
-PLUGINS = ["handbill_checks"]
+PLUGINS = ["handbill_checks", "handbill_signup"]
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"
@@ -54,7 +54,10 @@ TAGS_URL = "news/tags/"
 TAGS_SAVE_AS = "news/tags/index.html"
 AUTHORS_URL = "news/authors/"
 AUTHORS_SAVE_AS = "news/authors/index.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "sitemap", "robots"]
+DIRECT_TEMPLATES = [
+    *("index", "archives", "categories", "tags", "authors"),
+    *("404", "sitemap", "robots"),
+]
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 
@@ -97,3 +100,13 @@ SOCIAL_IMAGE_ALT = ""
 # Templates escape every value unless marked |safe, so a title such as `A&E "review"` is
 # always valid HTML. Content and summaries are HTML already and are marked |safe in the theme.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---
+# The consent wording, its version and the list's name come from the same signup.toml the
+# sign-up server reads, so what the site shows is exactly what the server records.
+# "server_url": where the sign-up server answers. Set it to None if you have no server:
+# the forms then become email links to CONTACT_EMAIL, which work on any static hosting.
+HANDBILL_SIGNUP = {
+    "config": "signup.example.toml",
+    "server_url": "/signup",
+}

@@ -5,7 +5,7 @@ import sys
 
 # Pelican loads this file by path; make its neighbour pelicanconf.py importable from anywhere.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pelicanconf import *  # noqa: E402, F403
+from pelicanconf import *  # noqa: F403
 
 # The address the site is published at, without a trailing slash.
 SITEURL = os.environ.get("HANDBILL_SITEURL", "https://anytown-sos-nhs.example.org")

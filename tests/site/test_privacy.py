@@ -1,7 +1,7 @@
 """Privacy and a strict Content-Security-Policy: nothing from other hosts, no inline code."""
 
-from pathlib import Path
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -1,0 +1,65 @@
+"""Consent wording: one source of truth shared by the Pelican plugin and the server.
+
+The wording and its version live in the `[consent]` table of `signup.toml`. The site shows
+the current version; the server accepts the current and any listed earlier version (a visitor
+may submit a page built before the wording changed) and records the exact text agreed to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_VERSION = "2026-01-v1"
+DEFAULT_TEXT = (
+    "Yes, please email me news and calls to action from {group}. I understand this tells "
+    "{group} that I support its campaign, and that I can unsubscribe at any time."
+)
+
+
+@dataclass(frozen=True)
+class ConsentStatement:
+    version: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.version, "text": self.text, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Consent:
+    current: ConsentStatement
+    previous: tuple[ConsentStatement, ...] = field(default=())
+
+    def get(self, version: str) -> ConsentStatement | None:
+        for statement in (self.current, *self.previous):
+            if statement.version == version:
+                return statement
+        return None
+
+    @property
+    def all(self) -> tuple[ConsentStatement, ...]:
+        return (self.current, *self.previous)
+
+
+def consent_from_table(table: dict[str, Any], group: str) -> Consent:
+    """Build from a `[consent]` table: version, text, and optional `[consent.previous]`."""
+    version = str(table.get("version", DEFAULT_VERSION))
+    text = str(table.get("text", DEFAULT_TEXT)).format(group=group).strip()
+    previous = tuple(
+        ConsentStatement(str(v), str(t).format(group=group).strip())
+        for v, t in table.get("previous", {}).items()
+    )
+    return Consent(ConsentStatement(version, text), previous)
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)

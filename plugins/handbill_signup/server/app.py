@@ -1,0 +1,186 @@
+"""The Flask app: thin HTTP around `SignupService`.
+
+Every answer is a 303 to a fixed, pre-built page of the site (never a target taken from the
+request), or a small page rendered here with autoescaping and nothing the visitor sent in it,
+or JSON when the client asks for it (`Accept: application/json`).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, Response, jsonify, redirect, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config
+from .service import Outcome, SignupService, Status, Visitor
+from .spool import Spool
+from .store import CounterStore, SQLiteStore
+from .validate import BadRequest, parse_body
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+FIELD_ANCHORS = {"consent_version": "consent"}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > 0
+
+
+def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
+    store = store or SQLiteStore(cfg.state_file)
+    service = SignupService(cfg, store, spool or Spool(cfg.spool_dir))
+    app.extensions["handbill_signup"] = service
+    if cfg.proxy_hops:
+        # Trust X-Forwarded-For only as far as our own reverse proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.proxy_hops)  # type: ignore[method-assign]
+    Views(app, cfg, service)
+    return app
+
+
+class Views:
+    def __init__(self, app: Flask, cfg: Config, service: SignupService) -> None:
+        self.cfg, self.service = cfg, service
+        prefix = cfg.path_prefix
+        app.add_url_rule(f"{prefix}/subscribe", view_func=self.subscribe, methods=["POST"])
+        app.add_url_rule(f"{prefix}/confirm", view_func=self.confirm_page, methods=["GET"])
+        app.add_url_rule(
+            f"{prefix}/confirm", view_func=self.confirm, methods=["POST"], endpoint="confirm_post"
+        )
+        app.add_url_rule(f"{prefix}/contact", view_func=self.contact, methods=["POST"])
+        app.add_url_rule(f"{prefix}/health", view_func=self.health, methods=["GET"])
+        app.register_error_handler(HTTPException, self.http_error)
+        app.register_error_handler(Exception, self.crash)
+        app.after_request(self.secure)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _visitor(self) -> Visitor:
+        return Visitor(
+            request.remote_addr or "", request.headers.get("Origin"), request.headers.get("Referer")
+        )
+
+    def _fields(self) -> dict[str, str]:
+        return parse_body(request.get_data(cache=False), request.headers.get("Content-Type"))
+
+    def _page(self, template: str, status: int, **context) -> Response:
+        html = render_template(template, cfg=self.cfg, **context)
+        return Response(html, status=status, mimetype="text/html")
+
+    def _answer(self, outcome: Outcome, success_page: str, form_page: str, form: str) -> Response:
+        if outcome.status is Status.OK:
+            return self._go(success_page, "ok")
+        if outcome.status is Status.EXPIRED:
+            return self._go("expired", "expired", code=400)
+        if outcome.status is Status.UNAVAILABLE:
+            return self._go("try_later", "unavailable", code=503)
+        if wants_json():
+            return self._json(400, "invalid", errors=outcome.errors)
+        # consent_version has no visible field: its message points at the consent box.
+        errors = {
+            ("consent" if f == "consent_version" and "consent" not in outcome.errors else f): m
+            for f, m in outcome.errors.items()
+        }
+        return self._page(
+            "invalid.html",
+            400,
+            errors=errors,
+            form=form,
+            anchors=FIELD_ANCHORS,
+            form_url=self.cfg.page_url(form_page),
+        )
+
+    def _go(self, page: str, status: str, code: int = 200) -> Response:
+        url = self.cfg.page_url(page)
+        if wants_json():
+            return self._json(code, status, next=url)
+        return redirect(url, code=303)
+
+    def _json(self, code: int, status: str, **extra) -> Response:
+        response = jsonify(ok=code < 400, status=status, **extra)
+        response.status_code = code
+        return response
+
+    def _bad_request(self) -> Response:
+        if wants_json():
+            return self._json(400, "bad-request")
+        return self._page(
+            "error.html",
+            400,
+            title="We could not read that form",
+            back=self.cfg.page_url("join_form"),
+        )
+
+    # --- views ------------------------------------------------------------------------
+
+    def subscribe(self) -> Response:
+        return self._handle(self.service.subscribe, "check_email", "join_form", "join")
+
+    def contact(self) -> Response:
+        return self._handle(self.service.contact, "contact_sent", "contact_form", "contact")
+
+    def confirm(self) -> Response:
+        return self._handle(self.service.confirm, "welcome", "join_form", "join")
+
+    def _handle(self, action, success_page: str, form_page: str, form: str) -> Response:
+        try:
+            outcome = action(self._fields(), self._visitor())
+        except BadRequest as exc:
+            log.info("%s: bad request (%s)", form, exc)
+            return self._bad_request()
+        return self._answer(outcome, success_page, form_page, form)
+
+    def confirm_page(self) -> Response:
+        """Changes nothing: mail scanners open links. The button posts the token back."""
+        token = request.args.get("t", "")
+        if set(request.args) - {"t"} or self.service.check_token(token) is None:
+            return self._answer(Outcome(Status.EXPIRED), "welcome", "join_form", "join")
+        if wants_json():
+            return self._json(200, "confirm", method="POST", action=request.path)
+        # Only a token that passed the signature check is put back into the page.
+        return self._page("confirm.html", 200, token=token, action=request.path)
+
+    def health(self) -> Response:
+        return Response("ok\n", mimetype="text/plain")
+
+    # --- every response ------------------------------------------------------------------
+
+    def secure(self, response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers[name] = value
+        return response
+
+    def http_error(self, exc: HTTPException) -> Response:
+        if isinstance(exc, RequestEntityTooLarge):
+            title, code = "That was too much to send", 413
+        else:
+            title, code = exc.name, exc.code or 500
+        if wants_json():
+            return self._json(code, "error")
+        return self._page("error.html", code, title=title, back=self.cfg.page_url("join_form"))
+
+    def crash(self, exc: Exception) -> Response:
+        # Where it happened, but not the message: that could quote what the visitor sent.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected error %s at\n%s", type(exc).__name__, where)
+        return self._go("try_later", "unavailable", code=503)
+
+
+__all__ = ["create_app"]

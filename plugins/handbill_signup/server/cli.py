@@ -1,0 +1,152 @@
+"""`handbill-signup`: run the server, the spool worker, and look after the spool.
+
+handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 2]
+handbill-signup worker --config signup.toml          # delivers the spool, runs forever
+handbill-signup spool show --config signup.toml      # what is waiting, and why
+handbill-signup spool drain --config signup.toml     # try everything now, once
+handbill-signup check --config signup.toml           # read the config and say if it's fine
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+
+from .config import Config, ConfigError, load_config
+from .spool import Spool
+from .store import SQLiteStore
+from .worker import Worker
+
+log = logging.getLogger(__name__)
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _serve(cfg: Config, args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", [args.bind])
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("timeout", 30)
+            # Access logs would carry confirmation tokens (readable addresses): off.
+            self.cfg.set("accesslog", None)
+            self.cfg.set("proc_name", "handbill-signup")
+            # gunicorn's control socket is one shared path per user: not needed here.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self):
+            return create_app(cfg)
+
+    Server().run()
+    return 0
+
+
+def _worker(cfg: Config, args: argparse.Namespace) -> int:
+    log.info("spool worker started on %s", cfg.spool_dir)
+    Worker(cfg, Spool(cfg.spool_dir), store=SQLiteStore(cfg.state_file)).run_forever(args.poll)
+    return 0
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _show(cfg: Config, args: argparse.Namespace) -> int:
+    spool = Spool(cfg.spool_dir)
+    counts = spool.counts()
+    say(f"spool {cfg.spool_dir}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    for folder in ("queue", "active", "failed"):
+        for job in spool.jobs(folder):
+            # Ids and purposes only: no addresses on the operator's screen or in their logs.
+            due = "now" if job.next_at <= time.time() else _when(job.next_at)
+            say(
+                f"  {folder:7} {job.id[:28]:28} {job.purpose:24} attempts={job.attempts} "
+                f"next={due} {job.last_error}"
+            )
+    return 0
+
+
+def _drain(cfg: Config, args: argparse.Namespace) -> int:
+    spool = Spool(cfg.spool_dir)
+    if args.retry_failed:
+        for job in spool.jobs("failed"):
+            name = f"{job.id}.json"
+            (spool.root / "failed" / name).rename(spool.root / "queue" / name)
+    result = Worker(cfg, spool).run_once(ignore_backoff=True)
+    say(
+        f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "
+        f"already done {result.skipped}, not tried (mail server down) {result.deferred}"
+    )
+    SQLiteStore(cfg.state_file).purge()
+    spool.purge_done()
+    return 0 if result.retried == result.failed == result.deferred == 0 else 1
+
+
+def _check(cfg: Config, args: argparse.Namespace) -> int:
+    say(f"OK: {cfg.group_name}, list backend {cfg.list.backend}, server at {cfg.public_url}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="handbill-signup",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        cp = sub.add_parser(name, help=help)
+        cp.add_argument("--config", "-c", required=True, help="path to signup.toml")
+        cp.set_defaults(func=func)
+        return cp
+
+    serve = command("serve", _serve, "run the web server (gunicorn)")
+    serve.add_argument("--bind", default="127.0.0.1:8081")
+    serve.add_argument("--workers", type=int, default=2)
+    worker = command("worker", _worker, "deliver the spool, forever")
+    worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
+    command("check", _check, "check the configuration")
+    spool = sub.add_parser("spool", help="show or drain the mail spool")
+    spool_sub = spool.add_subparsers(dest="spool_command", required=True)
+    for name, func, text in (
+        ("show", _show, "list waiting and failed jobs"),
+        ("drain", _drain, "try every waiting job now, once"),
+    ):
+        sp = spool_sub.add_parser(name, help=text)
+        sp.add_argument("--config", "-c", required=True)
+        sp.set_defaults(func=func)
+        if name == "drain":
+            sp.add_argument(
+                "--retry-failed", action="store_true", help="also retry jobs that gave up"
+            )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"handbill-signup: {exc}\n")
+        return 2
+    return args.func(cfg, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

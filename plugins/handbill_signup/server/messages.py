@@ -1,0 +1,141 @@
+"""Every message the server sends, built with EmailMessage and fixed subjects.
+
+Recipients come only from the configuration, except the subscriber's own validated address,
+which only ever gets the fixed confirmation (no visitor text in it: spammers use name fields
+to make a "legitimate" opt-in mail carry their ads).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from .. import __version__
+from .config import Config
+
+METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _address(addr: str, name: str = "") -> Address:
+    local, _, domain = addr.rpartition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def _base(cfg: Config, to: Address, subject: str, msg_id: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = _address(cfg.mail_from, cfg.group_name)
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    # A stable Message-ID per job lets the receiving side spot a resent duplicate.
+    msg["Message-ID"] = f"<{msg_id}@{cfg.mail_from.rpartition('@')[2]}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    return msg
+
+
+def confirmation(cfg: Config, email: str, link: str, msg_id: str) -> EmailMessage:
+    msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id)
+    hours = cfg.token_max_age // 3600
+    msg.set_content(
+        f"Hello,\n\n"
+        f"Someone, hopefully you, asked to join {cfg.list.name} from {cfg.group_name}.\n\n"
+        f"To confirm, open this link and press the button on the page:\n\n{link}\n\n"
+        f"The link works for {hours} hours.\n\n"
+        f"If this wasn't you, ignore this email: you won't be added, and we won't email you "
+        f"again.\n\n"
+        f"How we look after your details: {cfg.page_url('privacy')}\n"
+        f"Questions? Write to {cfg.contact_inbox}\n\n"
+        f"{cfg.group_name}\n"
+    )
+    return msg
+
+
+def consent_record(
+    cfg: Config, email: str, name: str, version: str, requested_at: str, confirmed_at: str
+) -> dict[str, str]:
+    statement = cfg.consent.get(version) or cfg.consent.current
+    record = {
+        "email": email,
+        "list": cfg.list.name,
+        "controller": cfg.group_name,
+        "requested_at": requested_at,
+        "confirmed_at": confirmed_at,
+        "consent_statement_id": statement.version,
+        "consent_statement_sha256": statement.sha256,
+        "consent_statement_text": statement.text,
+        "privacy_notice_url": cfg.page_url("privacy"),
+        "form_url": cfg.page_url("join_form"),
+        "method": METHOD,
+        "handler": f"handbill-signup {__version__}",
+    }
+    if name:
+        record["name"] = name
+    return record
+
+
+def record_for_keeper(
+    cfg: Config, record: dict[str, str], msg_id: str, action: str
+) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.list.keeper), f"New subscriber for {cfg.list.name}", msg_id)
+    lines = "\n".join(f"{k}: {v}" for k, v in record.items())
+    msg.set_content(
+        f"A visitor confirmed they want to join {cfg.list.name}.\n{action}\n\n"
+        f"Consent record (keep it for as long as they are on the list):\n\n{lines}\n\n"
+        f"The same record as JSON:\n\n{json.dumps(record, indent=2, ensure_ascii=False)}\n"
+    )
+    return msg
+
+
+def mailman_join(cfg: Config, email: str, msg_id: str) -> EmailMessage:
+    # Sent from our own address: spoofing the subscriber as sender would fail DMARC, and
+    # without `address=` Mailman would subscribe us. `end` stops Mailman reading further.
+    # No Subject: Mailman reads the Subject as a command too, and a bare "join" there would
+    # subscribe our own sending address.
+    msg = _base(cfg, _address(cfg.list.mailman_request_address), "", msg_id)
+    del msg["Subject"]
+    msg.set_content(f"join address={email}\nend\n")
+    return msg
+
+
+def contact(cfg: Config, email: str, name: str, message: str, msg_id: str) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.contact_inbox), cfg.contact_subject, msg_id)
+    # The bare address only: a display name would be one more visitor string in a header.
+    msg["Reply-To"] = _address(email)
+    del msg["Auto-Submitted"]
+    who = f"{name} <{email}>" if name else email
+    msg.set_content(
+        f"Message sent with the contact form on the website.\n"
+        f"From: {who} (press Reply to answer)\nSent: {utcnow()}\n\n{message}\n"
+    )
+    return msg
+
+
+def cap_alert(cfg: Config, what: str, cap: int, msg_id: str) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.list.keeper), f"Sign-up server paused: {what}", msg_id)
+    msg.set_content(
+        f"More than {cap} {what} were requested in the last hour, which is far more than "
+        f"usual for {cfg.group_name}. The sign-up server has stopped sending them until the "
+        f"hour is over, in case someone is abusing the form.\n\n"
+        f"Visitors still see the normal page. You get this alert once per hour at most.\n"
+    )
+    return msg
+
+
+def delivery_failed(
+    cfg: Config, purpose: str, job_id: str, error: str, msg_id: str
+) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.list.keeper), "Sign-up server: a delivery failed", msg_id)
+    msg.set_content(
+        f"The sign-up server gave up delivering one item ({purpose}, job {job_id[:28]}): "
+        f"{error}\n\nNothing is lost: it is kept on the server. Ask whoever runs the server to "
+        f"run `handbill-signup spool show`, fix the cause, then "
+        f"`handbill-signup spool drain --retry-failed`.\n"
+    )
+    return msg

@@ -1,0 +1,259 @@
+"""What the server does, without the HTTP: subscribe, confirm, contact.
+
+Checks run cheapest first. Whenever the honest answer would tell a bot or an attacker
+something (honeypot tripped, cross-origin post, rate limited, already subscribed), the
+visitor gets exactly the normal success answer and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+from urllib.parse import urlsplit
+
+from . import messages
+from .config import Config
+from .jobs import handoff_jobs, mail_job
+from .spool import Spool
+from .store import CounterStore, Keyer
+from .tokens import InvalidToken, Pending, Tokens
+from .validate import (
+    BadRequest,
+    FieldErrors,
+    check_allowed,
+    clean_email,
+    clean_message,
+    clean_name,
+    header_safe,
+)
+
+log = logging.getLogger(__name__)
+HONEYPOT = "website"  # plausible, so bots fill it; hidden from people (see forms.html)
+
+
+class Status(Enum):
+    OK = "ok"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass
+class Outcome:
+    status: Status
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    ip: str
+    origin: str | None
+    referer: str | None
+
+
+OK = Outcome(Status.OK)
+
+
+def client_key(ip: str) -> str:
+    """One IPv6 visitor has a whole /64 to pick addresses from: limit the network."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return str(addr.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{addr}/64", strict=False))
+    return str(addr)
+
+
+class SignupService:
+    def __init__(self, cfg: Config, store: CounterStore, spool: Spool) -> None:
+        self.cfg = cfg
+        self.store = store
+        self.spool = spool
+        self.key = Keyer(cfg.secret_keys[-1])
+        self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age)
+        own = urlsplit(cfg.public_url)
+        self.origins = {*cfg.site_origins, f"{own.scheme}://{own.netloc}"}
+
+    # --- shared checks -------------------------------------------------------------
+
+    def same_origin(self, visitor: Visitor) -> bool:
+        """A signal, not a boundary: privacy tools strip Referer and some send Origin: null,
+        so a missing value is allowed; only a foreign one counts against the request."""
+        if visitor.origin and visitor.origin != "null":
+            return visitor.origin.rstrip("/") in self.origins
+        if visitor.referer:
+            ref = urlsplit(visitor.referer)
+            return f"{ref.scheme}://{ref.netloc}" in self.origins
+        return True
+
+    def _looks_automated(self, fields: dict[str, str], visitor: Visitor, form: str) -> bool:
+        # A missing honeypot is as suspicious as a filled one: real forms always send it.
+        if fields.get(HONEYPOT) != "":
+            log.info("%s: honeypot tripped, answering as usual", form)
+            return True
+        if not self.same_origin(visitor):
+            log.info("%s: cross-origin post, answering as usual", form)
+            return True
+        return False
+
+    def _within(self, kind: str, value: str, limit: int, window: float) -> bool:
+        allowed = self.store.hit(self.key(kind, value), limit, window)
+        if not allowed:
+            log.info("rate limit %s reached for %s", kind, self.key(kind, value)[:16])
+        return allowed
+
+    def _global_cap(self, what: str, cap: int) -> bool:
+        if self.store.hit(self.key("global", what), cap, 3600):
+            return True
+        if self.store.first(self.key("alert", what), 3600):
+            log.warning("hourly cap for %s reached: sending stopped, keeper alerted", what)
+            job_id = self.key("alert", f"{what}-{uuid.uuid4().hex}").replace(":", "-")
+            msg = messages.cap_alert(self.cfg, what, cap, job_id)
+            self._put([mail_job(job_id, "alert", msg, self.cfg.mail_from)])
+        return False
+
+    def _put(self, jobs) -> bool:
+        try:
+            for job in jobs:
+                self.spool.put(job)
+        except OSError:
+            log.exception("could not write to the spool")
+            return False
+        return True
+
+    # --- subscribe -------------------------------------------------------------------
+
+    def allowed_subscribe_fields(self) -> set[str]:
+        allowed = {"email", "consent", "consent_version", HONEYPOT}
+        return allowed | {"name"} if self.cfg.ask_name else allowed
+
+    def _validate_subscribe(self, fields: dict[str, str]) -> tuple[Pending | None, dict]:
+        errors: dict[str, str] = {}
+        email = name = ""
+        try:
+            email = clean_email(fields.get("email", ""))
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+        try:
+            name = clean_name(fields.get("name", ""))
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+        if fields.get("consent") != "yes":
+            errors["consent"] = "Tick the box to say you agree to join the list."
+        version = fields.get("consent_version", "")
+        if not header_safe(version) or self.cfg.consent.get(version) is None:
+            errors["consent_version"] = "The form is out of date: reload the page and try again."
+        if errors:
+            return None, errors
+        return Pending(email, name, version, messages.utcnow()), {}
+
+    def subscribe(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        check_allowed(fields, self.allowed_subscribe_fields())
+        if self._looks_automated(fields, visitor, "subscribe"):
+            return OK
+        pending, errors = self._validate_subscribe(fields)
+        if pending is None:
+            return Outcome(Status.INVALID, errors)
+        # Build the mail before checking the limits, and write a decoy file when limited:
+        # a limited answer must not come back measurably faster, or its timing would tell
+        # whether someone asked to join with that address today.
+        job_id = f"confirm-{uuid.uuid4().hex}"
+        link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
+        msg = messages.confirmation(self.cfg, pending.email, link, job_id)
+        job = mail_job(job_id, "confirmation", msg, self.cfg.mail_from)
+        limits = self.cfg.limits
+        if not (
+            self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
+            and self._within(
+                "address", pending.email, limits.per_address, limits.per_address_window
+            )
+            and self._global_cap("confirmations", limits.confirmations_per_hour)
+        ):
+            self.spool.decoy(job)
+            return OK
+        if not self._put([job]):
+            return Outcome(Status.UNAVAILABLE)
+        log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
+        return OK
+
+    # --- confirm ---------------------------------------------------------------------
+
+    def check_token(self, token: str) -> Pending | None:
+        try:
+            pending = self.tokens.read(token)
+        except InvalidToken as exc:
+            log.info("confirmation link refused: %s", exc)
+            return None
+        return pending if self.cfg.consent.get(pending.consent_version) else None
+
+    def confirm(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        check_allowed(fields, {"t"})
+        if not self.same_origin(visitor):
+            log.info("confirm: cross-origin post, ignored")
+            return OK
+        pending = self.check_token(fields.get("t", ""))
+        if pending is None:
+            return Outcome(Status.EXPIRED)
+        if not self._within(
+            "confirm-ip",
+            client_key(visitor.ip),
+            self.cfg.limits.per_ip * 4,
+            self.cfg.limits.per_ip_window,
+        ):
+            return OK
+        record = messages.consent_record(
+            self.cfg,
+            pending.email,
+            pending.name,
+            pending.consent_version,
+            pending.requested_at,
+            messages.utcnow(),
+        )
+        # One id per token: a replayed or double-clicked link maps to the same jobs, and the
+        # spool ignores ids it has seen, so the list gets each subscriber once.
+        base_id = self.key("handoff", f"{pending.email}|{pending.requested_at}")
+        jobs = handoff_jobs(self.cfg, record, base_id.replace(":", "-"))
+        if not self._put(jobs):
+            return Outcome(Status.UNAVAILABLE)
+        log.info("hand-off queued for %s", self.key("address", pending.email)[:16])
+        return OK
+
+    # --- contact ---------------------------------------------------------------------
+
+    def contact(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        check_allowed(fields, {"email", "name", "message", HONEYPOT})
+        if self._looks_automated(fields, visitor, "contact"):
+            return OK
+        errors: dict[str, str] = {}
+        values: dict[str, str] = {}
+        for name, clean in (
+            ("email", clean_email),
+            ("name", clean_name),
+            ("message", clean_message),
+        ):
+            try:
+                values[name] = clean(fields.get(name, ""))
+            except FieldErrors as exc:
+                errors.update(exc.errors)
+        if errors:
+            return Outcome(Status.INVALID, errors)
+        limits = self.cfg.limits
+        if not (
+            self._within("contact-ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
+            and self._global_cap("contact messages", limits.contact_per_hour)
+        ):
+            return OK
+        job_id = f"contact-{uuid.uuid4().hex}"
+        msg = messages.contact(self.cfg, values["email"], values["name"], values["message"], job_id)
+        if not self._put([mail_job(job_id, "contact", msg, self.cfg.mail_from)]):
+            return Outcome(Status.UNAVAILABLE)
+        return OK
+
+
+__all__ = ["BadRequest", "Outcome", "SignupService", "Status", "Visitor"]

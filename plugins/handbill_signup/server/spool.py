@@ -1,0 +1,174 @@
+"""A durable on-disk queue of outgoing deliveries (mail and HTTP hand-offs).
+
+Layout, like a Maildir: `tmp/` (being written), `queue/` (waiting), `active/` (claimed by a
+worker), `done/` (empty markers named by job id), `failed/` (gave up). Every step is an
+atomic rename or link on one filesystem, so a crash never leaves a half-written job, and two
+workers never claim the same job. Job ids are derived from what the job is for (e.g. the
+HMAC of a subscriber), so queueing the same hand-off twice is a no-op: a retried or replayed
+confirmation never reaches the list twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+DIRS = ("tmp", "queue", "active", "done", "failed")
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str  # "smtp" or "http"
+    data: dict[str, Any]
+    purpose: str = ""  # for `spool show`: "confirmation", "handoff", "contact", ...
+    created: float = field(default_factory=time.time)
+    attempts: int = 0
+    next_at: float = 0.0
+    last_error: str = ""
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait after the n-th failed attempt: 30 s, 1 min, 2 min ... capped at 1 h."""
+    return float(min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+class Spool:
+    def __init__(self, root: Path, clock=time.time) -> None:
+        self.root = Path(root)
+        self._clock = clock
+        for name in DIRS:
+            (self.root / name).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _path(self, folder: str, job_id: str) -> Path:
+        if not job_id.replace("-", "").isalnum():
+            raise ValueError("job ids are letters, digits and dashes")
+        return self.root / folder / f"{job_id}.json"
+
+    def _write_tmp(self, job: Job) -> Path:
+        tmp = self.root / "tmp" / f"{job.id}.{uuid.uuid4().hex}.json"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(job), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return tmp
+
+    def _fsync_dir(self, folder: str) -> None:
+        fd = os.open(self.root / folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def known(self, job_id: str) -> bool:
+        return any(self._path(f, job_id).exists() for f in ("queue", "active", "done", "failed"))
+
+    def put(self, job: Job) -> bool:
+        """Queue `job` durably; False (and nothing written) if its id is already known."""
+        if self.known(job.id):
+            return False
+        tmp = self._write_tmp(job)
+        try:
+            # link() fails if the name exists, unlike rename(): two processes queueing the
+            # same id at the same moment leave exactly one job.
+            os.link(tmp, self._path("queue", job.id))
+        except FileExistsError:
+            return False
+        finally:
+            tmp.unlink()
+        self._fsync_dir("queue")
+        return True
+
+    def decoy(self, job: Job) -> None:
+        """Do the same disk work as put() without queueing anything (see service.subscribe)."""
+        try:
+            tmp = self._write_tmp(job)
+            self._fsync_dir("queue")
+            tmp.unlink()
+        except OSError:
+            pass
+
+    def load(self, path: Path) -> Job:
+        return Job(**json.loads(path.read_text(encoding="utf-8")))
+
+    def jobs(self, folder: str = "queue") -> list[Job]:
+        jobs = []
+        for path in sorted((self.root / folder).glob("*.json")):
+            try:
+                jobs.append(self.load(path))
+            except (OSError, ValueError, TypeError):
+                continue  # claimed or finished meanwhile
+        return jobs
+
+    def due(self, now: float | None = None, ignore_backoff: bool = False) -> list[Job]:
+        now = self._clock() if now is None else now
+        return [j for j in self.jobs("queue") if ignore_backoff or j.next_at <= now]
+
+    def claim(self, job: Job) -> Job | None:
+        """Move a queued job to active/; None if another worker got it first."""
+        try:
+            os.rename(self._path("queue", job.id), self._path("active", job.id))
+        except FileNotFoundError:
+            return None
+        os.utime(self._path("active", job.id))  # the lease in recover() starts now
+        return self.load(self._path("active", job.id))
+
+    def complete(self, job: Job) -> None:
+        # Write the done marker before removing the job, so a crash in between is seen as
+        # done, not as something to deliver again.
+        marker = self._path("done", job.id)
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.fsync(fd)
+        os.close(fd)
+        self._fsync_dir("done")
+        self._path("active", job.id).unlink(missing_ok=True)
+
+    def is_done(self, job_id: str) -> bool:
+        return self._path("done", job_id).exists()
+
+    def retry(self, job: Job, error: str, max_attempts: int) -> None:
+        job.attempts += 1
+        job.last_error = error[:200]
+        job.next_at = self._clock() + backoff(job.attempts)
+        folder = "failed" if job.attempts >= max_attempts else "queue"
+        tmp = self._write_tmp(job)
+        os.replace(tmp, self._path(folder, job.id))
+        self._path("active", job.id).unlink(missing_ok=True)
+        self._fsync_dir(folder)
+
+    def fail(self, job: Job, error: str) -> None:
+        job.last_error = error[:200]
+        tmp = self._write_tmp(job)
+        os.replace(tmp, self._path("failed", job.id))
+        self._path("active", job.id).unlink(missing_ok=True)
+
+    def recover(self, lease: float = 600) -> int:
+        """Put back jobs a crashed worker left in active/ for longer than `lease` seconds."""
+        count = 0
+        now = self._clock()
+        for path in (self.root / "active").glob("*.json"):
+            try:
+                if now - path.stat().st_mtime > lease:
+                    os.rename(path, self.root / "queue" / path.name)
+                    count += 1
+            except FileNotFoundError:
+                continue
+        return count
+
+    def purge_done(self, older_than: float = 14 * 86400) -> None:
+        """Done markers only need to outlive any token that could trigger the same job."""
+        now = self._clock()
+        for path in (self.root / "done").glob("*.json"):
+            if now - path.stat().st_mtime > older_than:
+                path.unlink(missing_ok=True)
+
+    def counts(self) -> dict[str, int]:
+        return {f: sum(1 for _ in (self.root / f).glob("*.json")) for f in DIRS if f != "tmp"}

@@ -1,0 +1,134 @@
+"""Counters for rate limits and "only once" markers, shared by every worker process.
+
+The store only ever sees keys that are HMACs of addresses and IPs (see `Keyer`), never the
+values themselves. `CounterStore` is the interface; `SQLiteStore` (one file, safe across
+processes on one host) is the default, and a shared store (e.g. Redis) can serve several
+hosts by implementing the same two methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+
+class CounterStore(Protocol):
+    def hit(self, key: str, limit: int, window: float) -> bool:
+        """Record one event for `key` if fewer than `limit` happened in the last `window`
+        seconds; return whether it was allowed."""
+        ...
+
+    def first(self, key: str, ttl: float) -> bool:
+        """Return True only the first time `key` is seen within `ttl` seconds."""
+        ...
+
+
+class Keyer:
+    """Turns addresses and IPs into HMAC keys, so a stolen store reveals nobody."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"handbill.signup.keys.v1" + secret.encode()).digest()
+
+    def __call__(self, kind: str, value: str) -> str:
+        digest = hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256)
+        return f"{kind}:{digest.hexdigest()[:40]}"
+
+
+class SQLiteStore:
+    """Sliding-window counters in one SQLite file. Each write is one IMMEDIATE transaction,
+    so concurrent gunicorn workers cannot both take the last free slot."""
+
+    def __init__(self, path: Path, clock=time.time) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._local = threading.local()
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS hits_key ON hits (key, at)")
+            db.execute("CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, until REAL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        # One connection per thread and process: connections must not cross a fork.
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def _tx(self):
+        return _Transaction(self._connect())
+
+    def hit(self, key: str, limit: int, window: float) -> bool:
+        now = self._clock()
+        with self._tx() as db:
+            db.execute("DELETE FROM hits WHERE key = ? AND at <= ?", (key, now - window))
+            (count,) = db.execute("SELECT COUNT(*) FROM hits WHERE key = ?", (key,)).fetchone()
+            if count >= limit:
+                return False
+            db.execute("INSERT INTO hits (key, at) VALUES (?, ?)", (key, now))
+            return True
+
+    def first(self, key: str, ttl: float) -> bool:
+        now = self._clock()
+        with self._tx() as db:
+            row = db.execute("SELECT until FROM marks WHERE key = ?", (key,)).fetchone()
+            if row and row[0] > now:
+                return False
+            db.execute("INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)", (key, now + ttl))
+            return True
+
+    def purge(self, max_window: float = 7 * 86400) -> None:
+        """Forget expired entries (the worker calls this now and then)."""
+        now = self._clock()
+        with self._tx() as db:
+            db.execute("DELETE FROM hits WHERE at <= ?", (now - max_window,))
+            db.execute("DELETE FROM marks WHERE until <= ?", (now,))
+
+
+class MemoryStore:
+    """For tests and single-process use."""
+
+    def __init__(self, clock=time.time) -> None:
+        self._clock = clock
+        self._hits: dict[str, list[float]] = {}
+        self._marks: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, limit: int, window: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._hits.get(key, []) if t > now - window]
+            allowed = len(recent) < limit
+            if allowed:
+                recent.append(now)
+            self._hits[key] = recent
+            return allowed
+
+    def first(self, key: str, ttl: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            if self._marks.get(key, 0) > now:
+                return False
+            self._marks[key] = now + ttl
+            return True
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,213 @@
+"""The spool worker: delivers queued mail and HTTP hand-offs, with retries and back-off.
+
+Runs as its own process (`handbill-signup worker`), so a hanging mail server never slows the
+web requests. A job is delivered at most once per successful attempt and marked done right
+after; a job already marked done is never sent again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from . import messages
+from .config import Config
+from .jobs import mail_job
+from .spool import Job, Spool
+from .store import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+
+class TemporaryError(Exception):
+    """Worth trying again later (server down, timeout, 4xx SMTP reply, HTTP 5xx)."""
+
+
+class ServerDown(TemporaryError):
+    """The mail server could not be reached or hung: the rest of this pass would fare no
+    better, so the worker leaves the other mail jobs for the next pass."""
+
+
+class PermanentError(Exception):
+    """Will never work (address refused, HTTP 4xx): the job goes to failed/."""
+
+
+class Deliverer:
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+
+    def deliver(self, job: Job) -> None:
+        if job.kind == "smtp":
+            self._smtp(job)
+        elif job.kind == "http":
+            self._http(job)
+        else:
+            raise PermanentError(f"unknown job kind {job.kind!r}")
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.cfg.smtp
+        if s.security == "ssl":
+            return smtplib.SMTP_SSL(
+                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+            )
+        conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            conn.starttls(context=ssl.create_default_context())
+        return conn
+
+    def _smtp(self, job: Job) -> None:
+        raw = base64.b64decode(job.data["message"])
+        try:
+            with self._connect() as conn:
+                if self.cfg.smtp.username and self.cfg.smtp.password:
+                    conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
+                conn.sendmail(job.data["from"], job.data["to"], raw)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if all(500 <= c < 600 for c in codes):
+                raise PermanentError(f"recipient refused ({codes})") from exc
+            raise TemporaryError(f"recipient deferred ({codes})") from exc
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600 and exc.smtp_code != 530:
+                raise PermanentError(f"SMTP {exc.smtp_code}") from exc
+            raise TemporaryError(f"SMTP {exc.smtp_code}") from exc
+        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            raise ServerDown(f"{type(exc).__name__}") from exc
+        except smtplib.SMTPException as exc:
+            raise TemporaryError(f"{type(exc).__name__}") from exc
+
+    def _http(self, job: Job) -> None:
+        body = job.data["body"].encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "handbill-signup",
+            "Idempotency-Key": job.id,
+        }
+        headers.update(self._auth(job.data.get("auth"), body, job.id))
+        req = urllib.request.Request(job.data["url"], data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=self.cfg.smtp.timeout) as resp:
+                resp.read()
+        except urllib.error.HTTPError as exc:
+            # listmonk answers 409 when the subscriber exists: the hand-off already happened.
+            if exc.code == 409 and job.data.get("auth") == "listmonk":
+                return
+            if exc.code in (408, 425, 429) or exc.code >= 500:
+                raise TemporaryError(f"HTTP {exc.code}") from exc
+            raise PermanentError(f"HTTP {exc.code}") from exc
+        except OSError as exc:
+            raise TemporaryError(type(exc).__name__) from exc
+
+    def _auth(self, kind: str | None, body: bytes, job_id: str) -> dict[str, str]:
+        lst = self.cfg.list
+        if kind == "listmonk":
+            return {"Authorization": f"token {lst.listmonk_user}:{lst.listmonk_token}"}
+        if kind == "webhook":
+            # Timestamp and delivery id are signed too, so a captured call cannot be replayed
+            # later or passed off as a different delivery.
+            ts = str(int(time.time()))
+            signed = f"{ts}.{job_id}.".encode() + body
+            key = (lst.webhook_secret or "").encode()
+            sig = hmac.new(key, signed, hashlib.sha256).hexdigest()
+            return {
+                "X-Handbill-Timestamp": ts,
+                "X-Handbill-Delivery": job_id,
+                "X-Handbill-Signature": f"sha256={sig}",
+            }
+        return {}
+
+
+@dataclass
+class RunResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0  # not tried: the mail server was down earlier in the same pass
+
+
+class Worker:
+    def __init__(
+        self,
+        cfg: Config,
+        spool: Spool,
+        deliverer: Deliverer | None = None,
+        store: SQLiteStore | None = None,
+    ) -> None:
+        self.cfg = cfg
+        self.spool = spool
+        self.deliverer = deliverer or Deliverer(cfg)
+        self.store = store  # purged hourly, if given
+
+    def run_once(self, ignore_backoff: bool = False) -> RunResult:
+        result = RunResult()
+        smtp_down = False
+        for queued in self.spool.due(ignore_backoff=ignore_backoff):
+            if smtp_down and queued.kind == "smtp":
+                result.deferred += 1
+                continue
+            job = self.spool.claim(queued)
+            if job is not None:
+                smtp_down = self._process(job, result) or smtp_down
+        return result
+
+    def _process(self, job: Job, result: RunResult) -> bool:
+        """Deliver one job; return True if the mail server is down."""
+        if self.spool.is_done(job.id):
+            self.spool.complete(job)
+            result.skipped += 1
+            return False
+        try:
+            self.deliverer.deliver(job)
+        except TemporaryError as exc:
+            self.spool.retry(job, str(exc), self.cfg.max_attempts)
+            log.warning(
+                "job %s (%s) attempt %d failed: %s", job.id[:12], job.purpose, job.attempts, exc
+            )
+            result.retried += 1
+            if job.attempts >= self.cfg.max_attempts:
+                self._gave_up(job)
+            return isinstance(exc, ServerDown)
+        except PermanentError as exc:
+            self.spool.fail(job, str(exc))
+            result.failed += 1
+            self._gave_up(job)
+            return False
+        self.spool.complete(job)
+        log.info("job %s (%s) delivered", job.id[:12], job.purpose)
+        result.sent += 1
+        return False
+
+    def _gave_up(self, job: Job) -> None:
+        """Tell the keeper when something they need will not arrive by itself. A refused
+        confirmation (a mistyped address) is normal and not worth an alert."""
+        log.error("job %s (%s) failed for good: %s", job.id[:12], job.purpose, job.last_error)
+        if not job.purpose.startswith(("handoff", "contact")):
+            return
+        alert_id = f"gave-up-{job.id}"
+        msg = messages.delivery_failed(self.cfg, job.purpose, job.id, job.last_error, alert_id)
+        self.spool.put(mail_job(alert_id, "alert", msg, self.cfg.mail_from))
+
+    def run_forever(self, poll: float = 2.0, stop=None) -> None:
+        self.spool.recover()
+        last_purge = 0.0
+        while stop is None or not stop.is_set():
+            self.run_once()
+            if time.time() - last_purge > 3600:
+                self.spool.recover()
+                self.spool.purge_done()
+                if self.store is not None:
+                    self.store.purge()
+                last_purge = time.time()
+            if stop is not None:
+                stop.wait(poll)
+            else:
+                time.sleep(poll)

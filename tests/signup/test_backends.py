@@ -1,0 +1,218 @@
+"""Hand-off backends (Mailman by email, listmonk API, webhook) and token edge cases.
+
+These drive the service and the worker directly, against the real SMTP server and a real
+HTTP stub on loopback; the HTTP layer itself is covered by test_flow and test_abuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from handbill_signup.server.config import ConfigError, load_config
+from handbill_signup.server.service import SignupService, Status, Visitor
+from handbill_signup.server.spool import Spool
+from handbill_signup.server.store import MemoryStore
+from handbill_signup.server.tokens import InvalidToken, Pending, Tokens
+from handbill_signup.server.worker import Worker
+
+from .support import SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
+
+VISITOR = Visitor("127.0.0.1", None, None)
+JOIN = {
+    "email": "bob@example.org",
+    "consent": "yes",
+    "consent_version": "2026-01-v2",
+    "website": "",
+}
+
+
+class Stub:
+    """A loopback HTTP server that records requests and answers with `codes` in turn."""
+
+    def __init__(self, codes: list[int]) -> None:
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.codes = codes
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                stub.requests.append((self.path, dict(self.headers), body))
+                code = stub.codes.pop(0) if stub.codes else 200
+                self.send_response(code)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def stub():
+    s = Stub([])
+    yield s
+    s.close()
+
+
+def run_flow(tmp_path, smtp, backend: str, extra: str):
+    path = write_config(tmp_path, smtp.port, 9, backend=backend, extra=extra)
+    cfg = load_config(path, env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    worker = Worker(cfg, service.spool)
+    assert service.subscribe(dict(JOIN), VISITOR).status is Status.OK
+    worker.run_once(ignore_backoff=True)
+    token = confirm_link(smtp.sink.to("bob@example.org")[0]).split("t=", 1)[1]
+    assert service.confirm({"t": token}, VISITOR).status is Status.OK
+    assert service.confirm({"t": token}, VISITOR).status is Status.OK  # replay: no new jobs
+    return cfg, service, worker
+
+
+def test_mailman_join_from_our_own_address(tmp_path, smtp):
+    extra = '[list.mailman]\nrequest_address = "news-request@lists.example.org"'
+    _, _, worker = run_flow(tmp_path, smtp, "mailman", extra)
+    worker.run_once(ignore_backoff=True)
+    [join] = smtp.sink.to("news-request@lists.example.org")
+    assert join.sender == "join@anytown.example.org"
+    assert join.msg["From"].addresses[0].addr_spec == "join@anytown.example.org"
+    assert join.msg.get_content().splitlines() == ["join address=bob@example.org", "end"]
+    assert join.msg["Subject"] is None, "Mailman would read a Subject as a command too"
+    [record] = smtp.sink.to("keeper@anytown.example.org")  # consent record kept by the keeper
+    assert "consent_statement_sha256" in record.msg.get_content()
+
+
+def test_listmonk_preconfirmed_with_consent(tmp_path, smtp, stub):
+    stub.codes = [503, 200]
+    extra = f'[list.listmonk]\nurl = "{stub.url}"\nlists = [3]\nusername = "handbill"'
+    _cfg, _service, worker = run_flow(tmp_path, smtp, "listmonk", extra)
+    result = worker.run_once(ignore_backoff=True)
+    assert result.retried == 1  # listmonk answered 503: tried again later
+    worker.run_once(ignore_backoff=True)
+    assert len(stub.requests) == 2
+    path, headers, body = stub.requests[-1]
+    payload = json.loads(body)
+    assert path == "/api/subscribers"
+    assert headers["Authorization"] == "token handbill:tok"
+    assert payload["preconfirm_subscriptions"] is True and payload["lists"] == [3]
+    consent = payload["attribs"]["consent"]
+    assert consent["email"] == "bob@example.org"
+    assert consent["consent_statement_id"] == "2026-01-v2"
+    assert consent["requested_at"] and consent["confirmed_at"]
+    worker.run_once(ignore_backoff=True)
+    assert len(stub.requests) == 2, "delivered once"
+
+
+def test_listmonk_existing_subscriber_is_success(tmp_path, smtp, stub):
+    stub.codes = [409]
+    extra = f'[list.listmonk]\nurl = "{stub.url}"\nlists = [3]\nusername = "handbill"'
+    _, service, worker = run_flow(tmp_path, smtp, "listmonk", extra)
+    assert worker.run_once(ignore_backoff=True).failed == 0
+    assert service.spool.counts()["failed"] == 0
+
+
+def test_webhook_is_signed(tmp_path, smtp, stub):
+    extra = f'[list.webhook]\nurl = "{stub.url}/hook"'
+    _, _, worker = run_flow(tmp_path, smtp, "webhook", extra)
+    worker.run_once(ignore_backoff=True)
+    [(_path, headers, body)] = stub.requests
+    signed = f"{headers['X-Handbill-Timestamp']}.{headers['X-Handbill-Delivery']}.".encode()
+    expected = hmac.new(WEBHOOK_SECRET.encode(), signed + body, hashlib.sha256).hexdigest()
+    assert headers["X-Handbill-Signature"] == f"sha256={expected}"
+    assert json.loads(body)["record"]["email"] == "bob@example.org"
+
+
+def test_expired_token(tmp_path, smtp, monkeypatch):
+    path = write_config(tmp_path, smtp.port, 9)
+    cfg = load_config(path, env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    import itsdangerous.timed
+
+    real = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 49 * 3600)
+    old = service.tokens.make(Pending("old@example.org", "", "2026-01-v2", "2026-01-01"))
+    monkeypatch.setattr(itsdangerous.timed.time, "time", real)
+    assert service.check_token(old) is None
+    assert service.confirm({"t": old}, VISITOR).status is Status.EXPIRED
+    assert service.spool.counts()["queue"] == 0
+
+
+def test_tokens_rotate_and_are_purpose_bound():
+    old_key, new_key = "o" * 40, "n" * 40
+    old = Tokens((old_key,), 3600).make(Pending("a@example.org", "", "v1", "t"))
+    rotated = Tokens((old_key, new_key), 3600)
+    assert rotated.read(old).email == "a@example.org"  # old links keep working
+    with pytest.raises(InvalidToken):
+        Tokens((new_key,), 3600).read(old)  # the old key retired
+    from itsdangerous import URLSafeTimedSerializer
+
+    other_purpose = URLSafeTimedSerializer(SECRET, salt="something.else").dumps({"e": "x"})
+    with pytest.raises(InvalidToken):
+        Tokens((SECRET,), 3600).read(other_purpose)
+
+
+def test_config_errors_are_explained(tmp_path):
+    path = write_config(tmp_path, 25, 9)
+    with pytest.raises(ConfigError, match="HANDBILL_SIGNUP_SECRET_KEYS"):
+        load_config(path, {})
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_config(path, {"HANDBILL_SIGNUP_SECRET_KEYS": "short"})
+    bad = write_config(tmp_path, 25, 9, backend="webhook")
+    with pytest.raises(ConfigError, match="webhook"):
+        load_config(bad, env())
+
+
+def test_misspelt_settings_are_refused(tmp_path):
+    path = write_config(tmp_path, 25, 9)
+    path.write_text(path.read_text().replace("[mail.smtp]", "[mail.stmp]"))
+    with pytest.raises(ConfigError, match=r"mail\.stmp"):
+        load_config(path, env())
+
+
+def test_failed_handoff_is_kept_and_keeper_told(tmp_path, smtp, stub):
+    stub.codes = [400]  # listmonk refuses the subscriber
+    extra = f'[list.listmonk]\nurl = "{stub.url}"\nlists = [3]\nusername = "handbill"'
+    _, service, worker = run_flow(tmp_path, smtp, "listmonk", extra)
+    assert worker.run_once(ignore_backoff=True).failed == 1
+    worker.run_once(ignore_backoff=True)
+    assert service.spool.counts()["failed"] == 1, "kept for the operator"
+    alerts = [
+        m
+        for m in smtp.sink.to("keeper@anytown.example.org")
+        if m.msg["Subject"] == "Sign-up server: a delivery failed"
+    ]
+    assert len(alerts) == 1 and "bob@example.org" not in alerts[0].msg.get_content()
+
+
+def test_unexpected_error_sends_to_try_later_without_logging_the_address(tmp_path, caplog):
+    from handbill_signup.server.app import create_app
+
+    class BrokenStore:
+        leak = "-".join(["crashme", "example.org"])  # not on the line that raises
+
+        def hit(self, key, limit, window):
+            raise RuntimeError(self.leak)
+
+        def first(self, key, ttl):
+            raise RuntimeError(self.leak)
+
+    cfg = load_config(write_config(tmp_path, 25, 9), env())
+    client = create_app(cfg, BrokenStore(), Spool(cfg.spool_dir)).test_client()
+    fields = {**JOIN, "email": "crashme@example.org"}
+    r = client.post("/signup/subscribe", data=fields)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/join/try-later/")
+    assert r.headers["Cache-Control"] == "no-store"
+    r = client.post("/signup/subscribe", data=fields, headers={"Accept": "application/json"})
+    assert r.status_code == 503 and r.json["status"] == "unavailable"
+    assert "crashme" not in caplog.text and "RuntimeError" in caplog.text
