@@ -113,7 +113,7 @@ def build(site: Site, kind: str, label: str, cache: bool = False) -> Run:
     output = site.output(kind)
     shutil.rmtree(output, ignore_errors=True)
     cmd = pelican_cmd(site.settings(kind, cache), site.content, output)
-    result = run(label, cmd, site.logs() / f"{label}.log", cwd=site.root)
+    result = run(label, cmd, site.logs() / f"{label}.log", cwd=REPO)
     if result.returncode:
         log.error("%s build failed (exit %d): see %s", label, result.returncode, result.log)
     return result

@@ -126,7 +126,7 @@ def profile_one(site: Site, kind: str) -> dict[str, Any]:
         "pelican",
         *pelican_cmd(site.settings(kind), site.content, output)[3:],
     ]
-    result = run(f"{kind}-profile", cmd, site.logs() / f"{kind}-profile.log", cwd=site.root)
+    result = run(f"{kind}-profile", cmd, site.logs() / f"{kind}-profile.log", cwd=REPO)
     if result.returncode or not prof.exists():
         return {"available": False, "reason": f"profiled build failed: see {result.log}"}
     stats = pstats.Stats(str(prof))
