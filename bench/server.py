@@ -104,25 +104,42 @@ def signup_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "handbill_signup.server.cli", *args]
 
 
-def rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants (gunicorn master + workers)."""
+def family(root_pid: int) -> set[int]:
+    """A process and all its descendants (gunicorn master + workers)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             fields = stat.read_text().rsplit(")", 1)[1].split()
             parents[int(stat.parent.name)] = int(fields[1])
-    family, grew = {root_pid}, True
+    found, grew = {root_pid}, True
     while grew:
-        more = {pid for pid, ppid in parents.items() if ppid in family} - family
-        family |= more
+        more = {pid for pid, ppid in parents.items() if ppid in found} - found
+        found |= more
         grew = bool(more)
+    return found
+
+
+def rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and its descendants."""
     total = 0
-    for pid in family:
+    for pid in family(root_pid):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time used so far by a process and its descendants. On a shared
+    machine this is steadier than wall time: other work slows the clock, not this."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in family(root_pid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 @contextlib.contextmanager
@@ -248,9 +265,9 @@ def phase(
         wait_port(ports.smtp)
         # A short warm-up so imports and first-request costs are not in "before".
         warmup = load(work, ports, f"{mode}-warmup", min(50, requests), 4, max_seconds)
-        before = rss_mb(server.pid)
+        before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
         result = load(work, ports, mode, requests, concurrency, max_seconds)
-        after = rss_mb(server.pid)
+        after, cpu_used = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
         # Give the spool worker a bounded moment to deliver what was queued.
         queued = result["ok"] + warmup["ok"]
         deadline = time.monotonic() + (15 if mode == "up" else 0)
@@ -270,6 +287,7 @@ def phase(
         "rss_before_mb": before,
         "rss_after_mb": after,
         "mails_queued": queued,
+        "server_cpu_ms_per_request": cpu_used * 1000 / max(result["completed"], 1),
         "mails_delivered": mail,
         "spool": spool_counts(work),
     }
