@@ -40,7 +40,13 @@ publish: $(READY)
 clean:
 	rm -rf $(OUTPUT) cache
 
-test: $(READY)
+# The npm packages the output checks use (package.json). Without npm those tests skip and say so.
+NPM_READY := node_modules/.package-lock.json
+$(NPM_READY): package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the HTML, calendar and browser checks will be skipped (sudo apt install nodejs npm)"; fi
+
+test: $(READY) $(NPM_READY)
 	$(BIN)/pytest
 
 lint: $(READY)

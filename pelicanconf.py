@@ -31,7 +31,15 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
-PLUGINS = ["handbill_checks", "handbill_signup"]
+PLUGINS = ["handbill_checks", "handbill_events", "handbill_signup"]
+
+# --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
+HANDBILL_EVENTS = {
+    # England and Wales bank holidays. Scotland: ("GB", "SCT"); Northern Ireland: ("GB", "NIR").
+    "region": ("GB", "ENG"),
+    # Calendar UIDs are "<id>@<uid_domain>": set once, never change it.
+    "uid_domain": "anytown-sos-nhs.example.org",
+}
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"

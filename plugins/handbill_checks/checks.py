@@ -97,7 +97,9 @@ def display_path(path: str) -> str:
 
 
 def initialized(pelican: Pelican) -> None:
-    pelican.handbill_checks = BuildChecks(pelican)
+    # Signals are process-wide: a later build that leaves this plugin out must not be checked.
+    if any(name.endswith("handbill_checks") for name in pelican.settings["PLUGINS"]):
+        pelican.handbill_checks = BuildChecks(pelican)
 
 
 def content_written(path: str, context: dict[str, Any]) -> None:

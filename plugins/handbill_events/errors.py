@@ -1,0 +1,31 @@
+"""Problems found in volunteers' event files, formatted `file:line: field: what — fix`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in one file; `str()` is the line a volunteer sees."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
+
+
+def did_you_mean(word: object, choices: Iterable[str], default: str = "") -> str:
+    """A "did you mean …?" suggestion from difflib, or `default` when nothing is close."""
+    word = str(word).lower()
+    matches = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    # Typos rarely hit the first letter: prefer "monday" over "sunday" for "munday".
+    matches.sort(key=lambda m: not m.startswith(word[:1]))
+    return f"did you mean {matches[0]!r}?" if matches else default

@@ -1,0 +1,281 @@
+"""The Pelican generator: load -> validate -> model -> render pages, calendars and feeds."""
+
+from __future__ import annotations
+
+import logging
+from calendar import Calendar as MonthCalendar
+from collections import defaultdict
+from datetime import date, timedelta
+from itertools import groupby
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import ics, present
+from .errors import Problem
+from .feeds import write_feeds
+from .load import read_yaml
+from .model import Event, Occurrence, build_event
+from .settings import from_pelican
+from .spec import EventSpec
+from .state import apply_ledger
+from .validate import check_event
+
+log = logging.getLogger(__name__)
+
+
+class EventsGenerator(Generator):
+    """Reads content/events/*.yaml; every piece of state lives on the instance."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cfg = from_pelican(self.settings)
+        self.events: list[Event] = []
+        self.problems: list[Problem] = []
+
+    # --- context ------------------------------------------------------------------
+    def generate_context(self) -> None:
+        specs = self._read_all()
+        self.events = [build_event(s, self.cfg, self.settings.get("MARKDOWN")) for s in specs]
+        for event in self.events:
+            event.url = f"events/{event.spec.slug}/"
+            event.save_as = f"{event.url}index.html"
+            event.ics_url = f"{event.url}{event.spec.slug}.ics"
+            event.ics_save_as = event.ics_url
+        apply_ledger(self.events, self.cfg, self.path)
+        now = self.cfg.now
+        upcoming = sorted(
+            (o for e in self.events for o in e.upcoming(now)), key=lambda o: o.sort_key
+        )
+        self.context["events"] = self.events
+        self.context["upcoming_events"] = upcoming[: self.cfg.upcoming_count]
+        self.context["events_subscribe"] = present.subscribe_links(
+            "calendar.ics", self.cfg.calendar_name, self.cfg
+        )
+        self.context["events_feed_atom"] = self.cfg.feed_atom
+        self.context["events_feed_rss"] = self.cfg.feed_rss
+
+    def _read_all(self) -> list[EventSpec]:
+        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+        specs: list[EventSpec] = []
+        ids: dict[str, str] = {}
+        slugs: dict[str, str] = {}
+        for rel in files:
+            data, problems = read_yaml(Path(self.path, rel), rel)
+            spec = None
+            if data is not None:
+                spec, more = check_event(
+                    data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
+                )
+                problems += more
+                if spec is not None:
+                    problems += _clashes(spec, data, ids, slugs)
+            self.problems += problems
+            for problem in problems:
+                log.error(str(problem))
+            if spec is not None and not problems:
+                specs.append(spec)
+        return specs
+
+    # --- output -------------------------------------------------------------------
+    def generate_output(self, writer) -> None:
+        out = Path(self.output_path)
+        self._write_event_pages(writer)
+        self._write_listings(writer)
+        self._write_months(writer)
+        self._write_calendars(out)
+        write_feeds(self.events, self.cfg, out, self.cfg.feed_atom, self.cfg.feed_rss)
+
+    def _write(self, writer, save_as: str, template: str, **kwargs) -> None:
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            url=save_as.removesuffix("index.html"),
+            **kwargs,
+        )
+
+    def _write_event_pages(self, writer) -> None:
+        cfg = self.cfg
+        for event in self.events:
+            dates = present.page_dates(event, cfg)
+            shown_until = max((o.day for o in dates), default=None)
+            skipped = [
+                s
+                for s in event.skipped_upcoming(cfg.now)
+                if shown_until is None or s.day <= shown_until
+            ]
+            nxt = event.next_occurrence(cfg.now)
+            self._write(
+                writer,
+                event.save_as,
+                "events/event",
+                event=event,
+                dates=dates,
+                skipped=skipped,
+                next_date=nxt,
+                jsonld=present.json_ld(dates, cfg),
+                rule_text=present.rule_text(event),
+                has_upcoming=bool(event.upcoming(cfg.now)),
+                add_links=present.add_links(nxt, cfg) if nxt else {},
+                osm=present.osm_link(nxt) if nxt else "",
+                subscribe=present.subscribe_links(
+                    f"calendar/{event.category_slug}.ics",
+                    f"{cfg.calendar_name}: {event.spec.category}",
+                    cfg,
+                ),
+                subscribe_all=self.context["events_subscribe"],
+                ics_href=event.ics_url,
+            )
+
+    def _categories(self) -> list[tuple[str, str]]:
+        seen = {e.category_slug: e.spec.category for e in self.events}
+        return sorted((name, slug) for slug, name in seen.items())
+
+    def _write_listings(self, writer) -> None:
+        self._write_listing(writer, "events/index.html", self.events, None)
+        for name, slug in self._categories():
+            chosen = [e for e in self.events if e.category_slug == slug]
+            self._write_listing(writer, f"events/category/{slug}/index.html", chosen, name, slug)
+
+    def _write_listing(
+        self, writer, save_as: str, events: list[Event], category: str | None, slug: str = ""
+    ) -> None:
+        cfg, now = self.cfg, self.cfg.now
+        until = (now + timedelta(days=round(30.44 * cfg.list_months))).date()
+        upcoming = sorted(
+            (o for e in events for o in e.upcoming(now) if o.day <= until), key=lambda o: o.sort_key
+        )
+        cutoff = cfg.months_back()
+        past = sorted(
+            (o for e in events for o in e.past(now) if o.end_utc >= cutoff or not e.is_series),
+            key=lambda o: o.sort_key,
+            reverse=True,
+        )
+        past_by_year = [
+            (year, list(items)) for year, items in groupby(past, key=lambda o: o.day.year)
+        ]
+        feed = f"calendar/{slug}.ics" if slug else "calendar.ics"
+        label = f"{cfg.calendar_name}: {category}" if category else cfg.calendar_name
+        self._write(
+            writer,
+            save_as,
+            "events/list",
+            upcoming=upcoming,
+            past_by_year=past_by_year,
+            events_category=category,
+            list_until=until,
+            events_categories=self._categories(),
+            subscribe=present.subscribe_links(feed, label, cfg),
+            month_url=f"events/{now:%Y/%m}/",
+        )
+
+    def _write_months(self, writer) -> None:
+        cfg = self.cfg
+        by_day: dict[date, list[Occurrence]] = defaultdict(list)
+        for event in self.events:
+            for occ in event.occurrences:
+                day = occ.day
+                while day <= occ.last_day:  # multi-day events show on every day
+                    by_day[day].append(occ)
+                    day += timedelta(days=1)
+        first = cfg.months_back().date().replace(day=1)
+        last = (cfg.now + timedelta(days=366)).date().replace(day=1)
+        months = []
+        month = first
+        while month <= last:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        for index, month in enumerate(months):
+            weeks = [
+                [
+                    {
+                        "day": d,
+                        "in_month": d.month == month.month,
+                        "occurrences": sorted(by_day.get(d, []), key=lambda o: o.sort_key),
+                    }
+                    for d in week
+                ]
+                for week in MonthCalendar(firstweekday=0).monthdatescalendar(
+                    month.year, month.month
+                )
+            ]
+            prev_url = f"events/{months[index - 1]:%Y/%m}/" if index else ""
+            next_url = f"events/{months[index + 1]:%Y/%m}/" if index + 1 < len(months) else ""
+            self._write(
+                writer,
+                f"events/{month:%Y/%m}/index.html",
+                "events/month",
+                month=month,
+                weeks=weeks,
+                prev_url=prev_url,
+                next_url=next_url,
+                today=cfg.now.date(),
+            )
+
+    def _write_calendars(self, out: Path) -> None:
+        cfg = self.cfg
+        _write_bytes(
+            out / "calendar.ics",
+            ics.build_calendar(
+                self.events,
+                cfg,
+                name=cfg.calendar_name,
+                description=f"Events of {cfg.sitename}".strip(),
+                url=f"{cfg.public_url}/events/",
+            ),
+        )
+        for name, slug in self._categories():
+            chosen = [e for e in self.events if e.category_slug == slug]
+            _write_bytes(
+                out / "calendar" / f"{slug}.ics",
+                ics.build_calendar(
+                    chosen,
+                    cfg,
+                    name=f"{cfg.calendar_name}: {name}",
+                    url=f"{cfg.public_url}/events/category/{slug}/",
+                ),
+            )
+        for event in self.events:
+            # Single-event files ignore the past window: someone may want an old one.
+            _write_bytes(
+                out / event.ics_save_as, ics.build_calendar([event], cfg, name=None, keep_past=True)
+            )
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    # The Writer only writes text through templates; ICS needs exact CRLF bytes.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _clashes(spec: EventSpec, data, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
+    problems = []
+    if spec.id in ids:
+        problems.append(
+            Problem(
+                spec.source,
+                data.line_of("id"),
+                "id",
+                f"{spec.id!r} is already the id of {ids[spec.id]}",
+                "give each event its own id (ids never change once published)",
+            )
+        )
+    elif spec.slug in slugs:
+        problems.append(
+            Problem(
+                spec.source,
+                data.line_of("slug"),
+                "slug",
+                f"{spec.slug!r} is already the address of {slugs[spec.slug]}",
+                "set a different `slug:`",
+            )
+        )
+    ids.setdefault(spec.id, spec.source)
+    slugs.setdefault(spec.slug, spec.source)
+    return problems
+
+
+def get_generators(pelican) -> type[EventsGenerator]:
+    return EventsGenerator

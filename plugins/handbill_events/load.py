@@ -1,0 +1,172 @@
+"""Read one YAML event file into dicts and lists that remember their line numbers.
+
+PyYAML speaks YAML 1.1, where `19:30` is the base-60 number 1170 and the key `on:` is
+the boolean True. Volunteers write both ("on: first monday", "end: 19:30"), so this
+loader resolves only YAML 1.2-style booleans and numbers; everything clock-like stays a
+string that validate.py reads as a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, SequenceNode
+
+from .errors import Problem
+
+log = logging.getLogger(__name__)
+
+
+class LineMap(dict):
+    """A mapping that knows the line of itself and of each of its keys (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list that knows the line of itself and of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def _yaml12_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """SafeLoader's implicit resolvers minus YAML 1.1 booleans, base-60 and octal numbers."""
+    drop = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    table = {
+        first: [(tag, rx) for tag, rx in entries if tag not in drop]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    extra = [
+        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+        ("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), "-+0123456789"),
+        (
+            "tag:yaml.org,2002:float",
+            re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
+            "-+.0123456789",
+        ),
+    ]
+    for tag, rx, firsts in extra:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, rx))
+    return table
+
+
+class EventLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 scalars, line numbers, and duplicate-key detection."""
+
+    yaml_implicit_resolvers = _yaml12_resolvers()
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, Any]] = []
+
+    def construct_line_map(self, node: MappingNode):  # generator, like PyYAML's own
+        data = LineMap()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        yield data
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConstructorError(
+                    None,
+                    None,
+                    "a field name must be a word, not a list or mapping",
+                    key_node.start_mark,
+                ) from None
+            line = key_node.start_mark.line + 1
+            if key in data:
+                self.duplicates.append((line, key))
+            data[key] = self.construct_object(value_node, deep=True)
+            data.key_lines[key] = line
+
+    def construct_line_list(self, node: SequenceNode):
+        data = LineList()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [item.start_mark.line + 1 for item in node.value]
+        yield data
+        data.extend(self.construct_sequence(node, deep=True))
+
+
+EventLoader.add_constructor("tag:yaml.org,2002:map", EventLoader.construct_line_map)
+EventLoader.add_constructor("tag:yaml.org,2002:seq", EventLoader.construct_line_list)
+
+
+def _syntax_problem(rel: str, err: yaml.YAMLError) -> Problem:
+    mark = getattr(err, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    what = " ".join(x for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x)
+    what = what or str(err).splitlines()[0]
+    hint = (
+        "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'"
+    )
+    if "\\t" in what or "'\\t'" in what:
+        hint = "indent with spaces, not tabs"
+    return Problem(rel, line, "YAML", f"not valid YAML ({what})", hint)
+
+
+def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
+    """Parse one file. Never raises for a malformed file: problems come back as a list."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return None, [
+            Problem(
+                rel,
+                line,
+                "file",
+                f"byte {raw[err.start]:#04x} is not UTF-8 text",
+                "save the file as UTF-8 (most editors: Save As → Encoding → UTF-8)",
+            )
+        ]
+    loader = EventLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as err:
+        return None, [_syntax_problem(rel, err)]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(
+            rel,
+            line,
+            str(key),
+            "appears twice in the same block",
+            "keep one; the later one would silently win",
+        )
+        for line, key in loader.duplicates
+    ]
+    if data is None:
+        return None, [
+            Problem(rel, 1, "file", "is empty", "an event needs at least `title:` and `start:`")
+        ]
+    if not isinstance(data, LineMap):
+        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+        return None, [
+            Problem(
+                rel,
+                getattr(data, "line", 1),
+                "file",
+                f"holds {kind}, not fields of one event",
+                "write `field: value` lines (title:, start:, …), one event per file",
+            )
+        ]
+    return data, problems

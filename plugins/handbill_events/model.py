@@ -1,0 +1,343 @@
+"""Events and their occurrences: the one source of truth for pages, JSON-LD, ICS and feeds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import holidays
+import markdown
+
+from .fields import slugify
+from .recur import build_rrule
+from .settings import EventSettings
+from .spec import Change, EventSpec, Location
+
+Moment = date | datetime
+
+
+@dataclass
+class Occurrence:
+    """One date of an event, after exceptions and changes are applied."""
+
+    event: Event
+    start: Moment  # aware datetime, or a date for all-day events
+    end: Moment  # aware datetime, or the day after the last day for all-day events
+    status: str
+    title: str
+    summary: str
+    location: Location | None
+    online: str | None
+    note: str = ""
+    original_start: Moment | None = None  # set on changed occurrences of a series
+    moved: bool = False
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def last_day(self) -> date:
+        """The last day it runs on (all-day ends are exclusive internally)."""
+        if self.all_day:
+            return self.end - timedelta(days=1)
+        return self.end.date()
+
+    @property
+    def end_utc(self) -> datetime:
+        return to_utc(self.end, self.event.tz)
+
+    @property
+    def start_utc(self) -> datetime:
+        return to_utc(self.start, self.event.tz)
+
+    def ended(self, now: datetime) -> bool:
+        return self.end_utc <= now
+
+    @property
+    def when(self) -> str:
+        return when_text(self)
+
+    @property
+    def start_iso(self) -> str:
+        return self.start.isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        """Machine-readable end for <time> and the ageing script (exclusive for all-day)."""
+        return self.end_utc.isoformat()
+
+    @property
+    def day(self) -> date:
+        return self.start if self.all_day else self.start.date()
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        return (self.start_utc, self.event.id)
+
+
+@dataclass
+class Skipped:
+    """A date the rule gives that is not held, and why ("bank holiday (May Day)")."""
+
+    day: date
+    reason: str
+
+
+@dataclass
+class Event:
+    """One file: a one-off event or a series, with its expanded occurrences."""
+
+    spec: EventSpec
+    uid: str
+    category_slug: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    rule_until: date | None = None  # the UNTIL written to the ICS (may be a horizon cap)
+    description_html: str = ""
+    description_text: str = ""
+    sequence: int = 0
+    modified: datetime | None = None  # UTC; when the content last changed
+    url: str = ""
+    save_as: str = ""
+    ics_url: str = ""
+    ics_save_as: str = ""
+
+    def __getattr__(self, name: str):
+        # Templates read spec fields (title, location, …) straight from the event.
+        if name == "spec":
+            raise AttributeError(name)
+        return getattr(self.spec, name)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.spec.timezone)
+
+    @property
+    def is_series(self) -> bool:
+        return self.spec.repeat is not None
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A digest of everything a subscriber could see; drives SEQUENCE."""
+        data = asdict(self.spec)
+        for volatile in ("source", "line", "announced"):
+            data.pop(volatile, None)
+        data["changes"] = {str(day): change for day, change in data["changes"].items()}
+        blob = json.dumps(data, default=str, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def upcoming(self, now: datetime) -> list[Occurrence]:
+        return [occ for occ in self.occurrences if not occ.ended(now)]
+
+    def past(self, now: datetime) -> list[Occurrence]:
+        return [occ for occ in self.occurrences if occ.ended(now)]
+
+    def next_occurrence(self, now: datetime) -> Occurrence | None:
+        live = [o for o in self.upcoming(now) if not o.cancelled]
+        return (live or self.upcoming(now) or self.occurrences[-1:] or [None])[0]
+
+    def skipped_upcoming(self, now: datetime) -> list[Skipped]:
+        return [s for s in self.skipped if s.day >= now.astimezone(self.tz).date()]
+
+
+def clock(moment: time) -> str:
+    """UK style: 6pm, 7.15pm, 12.30pm."""
+    hour = moment.hour % 12 or 12
+    minutes = f".{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def day_words(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def when_text(occ: Occurrence) -> str:
+    """'Monday 5 January 2026, 6pm to 7.30pm' or 'Saturday 27 June to Sunday 28 June 2026'."""
+    if occ.all_day:
+        first, last = occ.start, occ.last_day
+        if first == last:
+            return day_words(first)
+        return f"{first:%A} {first.day} {first:%B} to {day_words(last)}"
+    start, end = occ.start, occ.end
+    if start.date() == end.date():
+        return f"{day_words(start.date())}, {clock(start.time())} to {clock(end.time())}"
+    return (
+        f"{day_words(start.date())}, {clock(start.time())} to {day_words(end.date())}, "
+        f"{clock(end.time())}"
+    )
+
+
+def to_utc(moment: Moment, tz: ZoneInfo) -> datetime:
+    """Sortable instant; an all-day date counts from local midnight."""
+    if isinstance(moment, datetime):
+        return moment.astimezone(ZoneInfo("UTC"))
+    return datetime(moment.year, moment.month, moment.day, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def localise(moment: Moment, tz: ZoneInfo) -> Moment:
+    return moment.replace(tzinfo=tz) if isinstance(moment, datetime) else moment
+
+
+class _TextExtractor(HTMLParser):
+    """HTML to plain text for calendars: keeps paragraphs, bullets and link targets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("p", "br", "ul", "ol", "h1", "h2", "h3", "h4"):
+            self.parts.append("\n")
+        elif tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href:
+            self.parts.append(f" ({self.href})")
+            self.href = None
+        elif tag in ("p", "ul", "ol"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html)
+    lines = [line.strip() for line in "".join(parser.parts).splitlines()]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+def render_markdown(text: str, md_settings: dict | None) -> str:
+    cfg = md_settings or {}
+    configs = cfg.get("extension_configs", {})
+    md = markdown.Markdown(
+        extensions=list(configs),
+        extension_configs=configs,
+        output_format=cfg.get("output_format", "html"),
+    )
+    return md.convert(text)
+
+
+def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
+    country, subdiv = settings.region
+    return dict(holidays.country_holidays(country, subdiv=subdiv, years=range(first, last + 1)))
+
+
+def horizon(settings: EventSettings) -> date:
+    """The last day series are expanded to: end of the year `ahead_months` from now.
+
+    A whole year keeps the ICS bytes stable between daily rebuilds.
+    """
+    return date(settings.months_ahead().year, 12, 31)
+
+
+def build_event(spec: EventSpec, settings: EventSettings, md_settings: dict | None) -> Event:
+    event = Event(
+        spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
+    )
+    event.description_html = render_markdown(spec.description, md_settings)
+    event.description_text = plain_text(event.description_html)
+    if spec.repeat is None:
+        event.occurrences = [_one_off(event)]
+    else:
+        _expand(event, settings)
+    return event
+
+
+def _one_off(event: Event) -> Occurrence:
+    spec, tz = event.spec, event.tz
+    return Occurrence(
+        event=event,
+        start=localise(spec.start, tz),
+        end=localise(spec.end, tz),
+        status=spec.status,
+        title=spec.title,
+        summary=spec.summary,
+        location=spec.location,
+        online=spec.online,
+    )
+
+
+def _expand(event: Event, settings: EventSettings) -> None:
+    spec, rep, tz = event.spec, event.spec.repeat, event.tz
+    cap = horizon(settings)
+    # Holiday exceptions are only known for a finite future, so an open-ended series that
+    # skips bank holidays stops at the horizon in the ICS until the next rebuild.
+    event.rule_until = rep.until
+    if rep.except_bank_holidays and rep.until is None and rep.count is None:
+        event.rule_until = cap
+    last = min(d for d in (rep.until, cap, event.rule_until) if d is not None)
+    starts = list(build_rrule(spec.start, rep, until=event.rule_until))
+    starts = [s for s in starts if s.date() <= last]
+    bank = bank_holidays(settings, spec.start.year, last.year) if rep.except_bank_holidays else {}
+    duration = spec.end - spec.start
+    for naive in starts:
+        day = naive.date()
+        # A change wins over a skip: that is how a group moves a bank-holiday meeting.
+        if day in spec.changes:
+            original = naive if isinstance(spec.start, datetime) else day
+            event.occurrences.append(_occurrence(event, original, duration, spec.changes[day], tz))
+        elif day in rep.except_dates:
+            event.skipped.append(Skipped(day, "not held on this date"))
+        elif day in bank:
+            event.skipped.append(Skipped(day, f"bank holiday ({bank[day]})"))
+        else:
+            original = naive if isinstance(spec.start, datetime) else day
+            event.occurrences.append(
+                _occurrence(event, original, duration, spec.changes.get(day), tz)
+            )
+    event.occurrences.sort(key=lambda o: o.sort_key)
+
+
+def _occurrence(
+    event: Event, original: Moment, duration: timedelta, change: Change | None, tz: ZoneInfo
+) -> Occurrence:
+    spec = event.spec
+    start = original
+    end = original + duration
+    occ = Occurrence(
+        event=event,
+        start=localise(start, tz),
+        end=localise(end, tz),
+        status=spec.status,
+        title=spec.title,
+        summary=spec.summary,
+        location=spec.location,
+        online=spec.online,
+    )
+    if change is None:
+        return occ
+    occ.original_start = localise(original, tz)
+    if change.start is not None:
+        start = change.start
+        end = change.end or start + duration
+        occ.moved = start != original
+    elif change.end is not None:
+        end = change.end
+    occ.start, occ.end = localise(start, tz), localise(end, tz)
+    if spec.status != "cancelled" and change.status:
+        occ.status = change.status
+    occ.title = change.title or spec.title
+    occ.summary = change.summary if change.summary is not None else spec.summary
+    occ.location = change.location or spec.location
+    occ.online = change.online or spec.online
+    occ.note = change.note
+    return occ

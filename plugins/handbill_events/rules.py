@@ -1,0 +1,475 @@
+"""Reading `repeat:` (every/on/until/count/except or an RRULE) and `changes:` of a series."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, YEARLY
+from icalendar.prop import vRecur
+
+from .errors import did_you_mean
+from .fields import (
+    DATE_HINT,
+    DATETIME_RX,
+    TIME_RX,
+    Checker,
+    field_line,
+    read_end,
+    read_location,
+    read_status,
+    read_url,
+)
+from .load import LineList, LineMap
+from .recur import as_naive, build_rrule, rule_dates
+from .spec import Change, Repeat
+
+REPEAT_FIELDS = ("every", "interval", "on", "until", "count", "except", "rrule")
+
+
+REPEAT_SYNONYMS = {
+    "frequency": "every",
+    "freq": "every",
+    "skip": "except",
+    "except_on": "except",
+    "exceptions": "except",
+    "times": "count",
+}
+
+
+CHANGE_FIELDS = ("status", "note", "start", "end", "title", "summary", "location", "online")
+
+
+EVERY = {"day": DAILY, "week": WEEKLY, "month": MONTHLY, "year": YEARLY}
+
+
+EVERY_SYNONYMS = {
+    "daily": "day",
+    "days": "day",
+    "weekly": "week",
+    "weeks": "week",
+    "monthly": "month",
+    "months": "month",
+    "yearly": "year",
+    "years": "year",
+    "annually": "year",
+}
+
+
+WEEKDAYS = {
+    "monday": MO,
+    "tuesday": TU,
+    "wednesday": WE,
+    "thursday": TH,
+    "friday": FR,
+    "saturday": SA,
+    "sunday": SU,
+}
+
+
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
+
+
+BANK_HOLIDAYS = ("bank holidays", "bank holiday", "public holidays", "holidays")
+
+
+def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
+    """One `on:` entry: `monday`, `first monday`, `1st tuesday`, `last friday` or `15`."""
+    if isinstance(item, int) and not isinstance(item, bool):
+        if freq != MONTHLY or not 1 <= abs(item) <= 31:
+            ck.err(
+                line,
+                "repeat.on",
+                f"{item!r} is not a day of the month here",
+                "a day number (1 to 31) only works with `every: month`",
+            )
+            return
+        rep.bymonthday.append(item)
+        return
+    words = str(item).strip().lower().replace("-", " ").split()
+    day_rx = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", words[0]) if len(words) == 1 else None
+    if day_rx and freq == MONTHLY:
+        _on_item(ck, int(day_rx[1]), line, freq, rep)
+        return
+    ordinal = ORDINALS.get(words[0]) if len(words) == 2 else None
+    name = words[-1].rstrip("s") if words else ""
+    day = WEEKDAYS.get(name) or next((d for n, d in WEEKDAYS.items() if n[:3] == name), None)
+    if day is None:
+        ck.err(
+            line,
+            "repeat.on",
+            f"{item!r} is not a weekday",
+            did_you_mean(
+                name, WEEKDAYS, "write e.g. `first monday` or `[1st tuesday, 3rd tuesday]`"
+            ),
+        )
+        return
+    if len(words) == 2 and ordinal is None:
+        ck.err(
+            line,
+            "repeat.on",
+            f"{words[0]!r} is not an ordinal",
+            did_you_mean(words[0], ORDINALS, "use first, second, third, fourth, fifth or last"),
+        )
+        return
+    if len(words) > 2:
+        ck.err(
+            line,
+            "repeat.on",
+            f"{item!r} has too many words",
+            "write e.g. `first monday`; put several days in a list",
+        )
+        return
+    if ordinal and freq not in (MONTHLY, YEARLY):
+        ck.err(
+            line,
+            "repeat.on",
+            f"{item!r} needs `every: month`",
+            f"with `every: week` write just `{name}`",
+        )
+        return
+    rep.byweekday.append(day(ordinal) if ordinal else day)
+
+
+def _raw_rrule(ck: Checker, text: Any, line: int, rep_line: int) -> Repeat | None:
+    hint = "write e.g. FREQ=MONTHLY;BYDAY=1MO (without RRULE: or DTSTART)"
+    raw = str(text).strip().removeprefix("RRULE:")
+    try:
+        parts = vRecur.from_ical(raw)
+    except ValueError:
+        ck.err(line, "repeat.rrule", f"{text!r} is not a recurrence rule", hint)
+        return None
+    known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL"}
+    unknown = sorted(set(parts) - known)
+    freqs = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+    freq = freqs.get(str((parts.get("FREQ") or [""])[0]).upper())
+    if unknown or freq is None:
+        what = f"uses {', '.join(unknown)}" if unknown else "needs FREQ=DAILY|WEEKLY|MONTHLY|YEARLY"
+        ck.err(
+            line,
+            "repeat.rrule",
+            f"{text!r} {what}",
+            f"Handbill supports {', '.join(sorted(known))}",
+        )
+        return None
+    rep = Repeat(freq=freq, interval=int((parts.get("INTERVAL") or [1])[0]))
+    for code in parts.get("BYDAY", []):
+        match = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", str(code).upper())
+        if not match:
+            ck.err(line, "repeat.rrule", f"BYDAY {code!r} is not a weekday code", hint)
+            return None
+        day = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}[match[2]]
+        rep.byweekday.append(day(int(match[1])) if match[1] else day)
+    rep.bymonthday = [int(x) for x in parts.get("BYMONTHDAY", [])]
+    rep.bymonth = [int(x) for x in parts.get("BYMONTH", [])]
+    rep.bysetpos = [int(x) for x in parts.get("BYSETPOS", [])]
+    if parts.get("COUNT"):
+        rep.count = int(parts["COUNT"][0])
+    if parts.get("UNTIL"):
+        until = parts["UNTIL"][0]
+        rep.until = until.date() if isinstance(until, datetime) else until
+    return rep
+
+
+def read_repeat(ck: Checker, value: Any, line: int, start: date | datetime | None) -> Repeat | None:
+    if not isinstance(value, LineMap):
+        ck.err(
+            line,
+            "repeat",
+            f"should be a block of fields, not {value!r}",
+            "e.g. `repeat: {every: month, on: first monday}`",
+        )
+        return None
+    fields = ck.unknown_fields(value, REPEAT_FIELDS, REPEAT_SYNONYMS, "repeat.")
+    problems_before = len(ck.problems)
+    if "rrule" in fields:
+        clash = [k for k in ("every", "on", "interval") if k in fields]
+        if clash:
+            ck.err(
+                field_line(fields, clash[0], line),
+                f"repeat.{clash[0]}",
+                "is given as well as `rrule:`",
+                "use either `rrule:` or every/on/interval",
+            )
+            return None
+        rep = _raw_rrule(ck, fields["rrule"], field_line(fields, "rrule", line), line)
+    else:
+        rep = _every(ck, fields, line)
+    if rep is None:
+        return None
+    _until_count(ck, fields, line, rep, start)
+    rep_excepts = fields.get("except")
+    if len(ck.problems) > problems_before or start is None:
+        return None
+    # RFC 5545 counts DTSTART as an occurrence even when the rule would not produce
+    # it, while dateutil skips it; requiring a match keeps pages and calendars equal.
+    if next(iter(build_rrule(start, rep)), None) != as_naive(start):
+        ck.err(
+            field_line(fields, "on", line),
+            "repeat",
+            f"the start ({start:%Y-%m-%d, %A}) is not one of the dates this rule gives",
+            _nearest_start(start, rep),
+        )
+        return None
+    if rep_excepts is not None:
+        _excepts(ck, rep_excepts, field_line(fields, "except", line), rep, start)
+    return rep
+
+
+def _nearest_start(start: date | datetime, rep: Repeat) -> str:
+    """Suggest the rule's date nearest to the given start (before or after it)."""
+    free = _without_limits(rep)
+    earlier = start - timedelta(days=400)
+    day = start.date() if isinstance(start, datetime) else start
+    dates = [d.date() for d in rule_dates(earlier, free, day + timedelta(days=400))]
+    if not dates:
+        return "check `every:` and `on:`"
+    best = min(dates, key=lambda d: (abs((d - day).days), d))
+    return f"the nearest date it gives is {best:%Y-%m-%d (%A)}; start on that date"
+
+
+def _without_limits(rep: Repeat) -> Repeat:
+    return Repeat(
+        freq=rep.freq,
+        interval=rep.interval,
+        byweekday=rep.byweekday,
+        bymonthday=rep.bymonthday,
+        bymonth=rep.bymonth,
+        bysetpos=rep.bysetpos,
+    )
+
+
+def _every(ck: Checker, fields: dict[str, Any], line: int) -> Repeat | None:
+    if "every" not in fields:
+        ck.err(line, "repeat.every", "is missing", "add `every: day`, `week`, `month` or `year`")
+        return None
+    eline = field_line(fields, "every", line)
+    word = str(fields["every"]).strip().lower()
+    interval = 1
+    if word in ("fortnight", "fortnightly", "other week"):
+        word, interval = "week", 2
+    word = EVERY_SYNONYMS.get(word, word)
+    if word not in EVERY:
+        ck.err(
+            eline,
+            "repeat.every",
+            f"{fields['every']!r} is not a repeat period",
+            did_you_mean(word, EVERY, "use day, week, month or year"),
+        )
+        return None
+    rep = Repeat(freq=EVERY[word], interval=interval)
+    if "interval" in fields:
+        value = fields["interval"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            ck.err(
+                field_line(fields, "interval", line),
+                "repeat.interval",
+                f"{value!r} is not a whole number of {word}s",
+                "e.g. `interval: 2` for fortnightly",
+            )
+        else:
+            rep.interval = value
+    if "on" in fields:
+        items = fields["on"] if isinstance(fields["on"], list) else [fields["on"]]
+        oline = field_line(fields, "on", line)
+        for index, item in enumerate(items):
+            where = items.line_of(index) if isinstance(items, LineList) else oline
+            _on_item(ck, item, where, rep.freq, rep)
+    return rep
+
+
+def _until_count(
+    ck: Checker, fields: dict[str, Any], line: int, rep: Repeat, start: date | datetime | None
+) -> None:
+    if "until" in fields and "count" in fields:
+        ck.err(
+            field_line(fields, "count", line),
+            "repeat.count",
+            "is given as well as `until:`",
+            "keep one: a last date or a number of times",
+        )
+        return
+    if "until" in fields:
+        uline = field_line(fields, "until", line)
+        until = ck.a_date(fields["until"], uline, "repeat.until")
+        if until and start and until < (start.date() if isinstance(start, datetime) else start):
+            ck.err(
+                uline,
+                "repeat.until",
+                f"{until} is before the start",
+                "give the date of the last meeting, on or after `start:`",
+            )
+        elif until:
+            rep.until = until
+    if "count" in fields:
+        count = fields["count"]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            ck.err(
+                field_line(fields, "count", line),
+                "repeat.count",
+                f"{count!r} is not a number of times",
+                "write a whole number such as 12",
+            )
+        else:
+            rep.count = count
+
+
+def _nearest(day: date, dates: list[date]) -> str:
+    near = sorted(dates, key=lambda d: abs((d - day).days))[:2]
+    return "the nearest dates of this series are " + " and ".join(
+        f"{d:%Y-%m-%d (%a)}" for d in sorted(near)
+    )
+
+
+def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | datetime) -> None:
+    items = value if isinstance(value, list) else [value]
+    for index, item in enumerate(items):
+        where = items.line_of(index) if isinstance(items, LineList) else line
+        if isinstance(item, str) and item.strip().lower() in BANK_HOLIDAYS:
+            rep.except_bank_holidays = True
+            continue
+        if isinstance(item, str) and not DATETIME_RX.match(item.strip()):
+            ck.err(
+                where,
+                "repeat.except",
+                f"{item!r} is not a date or `bank holidays`",
+                did_you_mean(item, BANK_HOLIDAYS, DATE_HINT),
+            )
+            continue
+        day = ck.a_date(item, where, "repeat.except")
+        if day is None:
+            continue
+        dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+        if day not in dates:
+            ck.err(
+                where,
+                "repeat.except",
+                f"{day} is not a date of this series",
+                _nearest(day, dates) if dates else "check the date",
+            )
+            continue
+        rep.except_dates.append(day)
+
+
+def _change(
+    ck: Checker, key: Any, value: Any, line: int, spec_start: date | datetime, rep: Repeat
+) -> tuple[date, Change] | None:
+    where = f"changes.{key}"
+    day = ck.a_date(key, line, where)
+    if day is None:
+        return None
+    if not isinstance(value, LineMap):
+        ck.err(
+            line,
+            where,
+            f"should be a block of fields, not {value!r}",
+            "e.g. `{status: cancelled, note: Venue closed}`",
+        )
+        return None
+    fields = ck.unknown_fields(
+        value, CHANGE_FIELDS, {"venue": "location", "reason": "note"}, f"{where}."
+    )
+    before = len(ck.problems)
+    dates = [d.date() for d in rule_dates(spec_start, rep, day + timedelta(days=40))]
+    if day not in dates:
+        ck.err(
+            line,
+            where,
+            f"{day} is not a date of this series",
+            _nearest(day, dates) if dates else "check the date",
+        )
+    change = Change(
+        note=ck.text(fields.get("note"), field_line(fields, "note", line), f"{where}.note") or ""
+    )
+    if "status" in fields:
+        change.status = read_status(
+            ck, fields["status"], field_line(fields, "status", line), f"{where}.status"
+        )
+    for name in ("title", "summary"):
+        if name in fields:
+            setattr(
+                change,
+                name,
+                ck.text(fields[name], field_line(fields, name, line), f"{where}.{name}"),
+            )
+    if "location" in fields:
+        change.location = read_location(
+            ck, fields["location"], field_line(fields, "location", line), f"{where}.location"
+        )
+    if "online" in fields:
+        change.online = read_url(
+            ck, fields["online"], field_line(fields, "online", line), f"{where}.online"
+        )
+    if "start" in fields:
+        change.start = _change_start(
+            ck, fields["start"], field_line(fields, "start", line), where, day, spec_start
+        )
+    if "end" in fields:
+        base = change.start or (
+            datetime.combine(day, spec_start.time()) if isinstance(spec_start, datetime) else day
+        )
+        change.end = read_end(
+            ck, {"end": fields["end"], "__lines__": fields["__lines__"]}, base, line, f"{where}."
+        )
+    if len(ck.problems) > before:
+        return None
+    return day, change
+
+
+def _change_start(
+    ck: Checker, value: Any, line: int, where: str, day: date, spec_start: date | datetime
+) -> date | datetime | None:
+    if isinstance(value, str) and TIME_RX.match(value.strip()):
+        clock = ck.a_time(value, line, f"{where}.start")
+        return datetime.combine(day, clock) if clock else None
+    moment = ck.a_moment(value, line, f"{where}.start")
+    if moment is not None and isinstance(moment, datetime) != isinstance(spec_start, datetime):
+        ck.err(
+            line,
+            f"{where}.start",
+            "mixes an all-day date with a timed series",
+            "give a date-time for timed events, a date for all-day ones",
+        )
+        return None
+    return moment
+
+
+def read_changes(
+    ck: Checker, value: Any, line: int, spec_start: date | datetime | None, rep: Repeat | None
+) -> dict[date, Change]:
+    if not isinstance(value, LineMap):
+        ck.err(
+            line,
+            "changes",
+            f"should be a block of dates, not {value!r}",
+            "e.g. `2026-03-02: {status: cancelled}` on its own line under `changes:`",
+        )
+        return {}
+    if rep is None:
+        if spec_start is not None:
+            ck.err(
+                line,
+                "changes",
+                "only applies to repeating events",
+                "edit `start:`/`status:` of this one-off event directly",
+            )
+        return {}
+    out: dict[date, Change] = {}
+    for key, item in value.items():
+        found = _change(ck, key, item, value.line_of(key), spec_start, rep)
+        if found:
+            out[found[0]] = found[1]
+    return out

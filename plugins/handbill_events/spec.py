@@ -1,0 +1,72 @@
+"""What a valid event file says: plain dataclasses shared by validation, model and ICS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.rrule import weekday as Weekday
+
+
+@dataclass
+class Location:
+    name: str
+    address: str = ""
+    geo: tuple[float, float] | None = None
+    url: str = ""
+
+
+@dataclass
+class Repeat:
+    """A recurrence rule in RFC 5545 terms, so pages and ICS share one definition."""
+
+    freq: int
+    interval: int = 1
+    byweekday: list[Weekday] = field(default_factory=list)
+    bymonthday: list[int] = field(default_factory=list)
+    bymonth: list[int] = field(default_factory=list)
+    bysetpos: list[int] = field(default_factory=list)
+    until: date | None = None
+    count: int | None = None
+    except_dates: list[date] = field(default_factory=list)
+    except_bank_holidays: bool = False
+
+
+@dataclass
+class Change:
+    """One occurrence that differs from the series (keyed by its original date)."""
+
+    status: str | None = None
+    note: str = ""
+    start: date | datetime | None = None
+    end: date | datetime | None = None
+    title: str | None = None
+    summary: str | None = None
+    location: Location | None = None
+    online: str | None = None
+
+
+@dataclass
+class EventSpec:
+    """What one valid file says, with dates as naive local values in `timezone`."""
+
+    id: str
+    slug: str
+    title: str
+    start: date | datetime
+    end: date | datetime  # exclusive for all-day events (the YAML `end:` is inclusive)
+    all_day: bool
+    timezone: str
+    category: str
+    tags: list[str]
+    location: Location | None
+    online: str | None
+    repeat: Repeat | None
+    changes: dict[date, Change]
+    status: str
+    summary: str
+    description: str
+    updated: datetime | None
+    announced: datetime | None
+    source: str
+    line: int = 1
