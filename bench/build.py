@@ -81,20 +81,21 @@ class Site:
     def content(self) -> Path:
         return self.root / "content"
 
-    def settings(self, kind: str, cache: bool = False) -> Path:
+    def settings(self, kind: str, cache: bool = False, without: str | None = None) -> Path:
         template = HANDBILL_SETTINGS if kind == "handbill" else PLAIN_SETTINGS
-        path = self.root / f"{kind}{'_cached' if cache else ''}conf.py"
-        path.write_text(
-            template.format(
-                repo=str(REPO),
-                content=str(self.content),
-                siteurl=SITEURL,
-                now=NOW.isoformat(),
-                cache=cache,
-                cache_path=str(self.root / f"cache-{kind}"),
-            ),
-            encoding="utf-8",
+        suffix = ("_cached" if cache else "") + (f"_without_{without}" if without else "")
+        path = self.root / f"{kind}{suffix}conf.py"
+        text = template.format(
+            repo=str(REPO),
+            content=str(self.content),
+            siteurl=SITEURL,
+            now=NOW.isoformat(),
+            cache=cache,
+            cache_path=str(self.root / f"cache-{kind}"),
         )
+        if without:
+            text += f"PLUGINS = [p for p in PLUGINS if p != {without!r}]\n"
+        path.write_text(text, encoding="utf-8")
         return path
 
     def output(self, kind: str) -> Path:
@@ -108,11 +109,13 @@ def pelican_cmd(settings: Path, content: Path, output: Path) -> list[str]:
     return [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(settings)]
 
 
-def build(site: Site, kind: str, label: str, cache: bool = False) -> Run:
+def build(
+    site: Site, kind: str, label: str, cache: bool = False, without: str | None = None
+) -> Run:
     """One timed build from an empty output folder."""
     output = site.output(kind)
     shutil.rmtree(output, ignore_errors=True)
-    cmd = pelican_cmd(site.settings(kind, cache), site.content, output)
+    cmd = pelican_cmd(site.settings(kind, cache, without), site.content, output)
     result = run(label, cmd, site.logs() / f"{label}.log", cwd=REPO, count_instructions=True)
     if result.returncode:
         log.error("%s build failed (exit %d): see %s", label, result.returncode, result.log)
@@ -183,6 +186,33 @@ def cached_rebuild(site: Site, kind: str, rounds: int) -> dict[str, Any]:
     }
 
 
+def handbill_plugins() -> list[str]:
+    """The plugins the repository's publish settings enable."""
+    from pelican.settings import read_settings
+
+    return list(read_settings(str(REPO / "publishconf.py")).get("PLUGINS") or [])
+
+
+def plugin_costs(site: Site, full: dict[str, Any]) -> dict[str, Any]:
+    """One build without each plugin: what each costs (instructions are steady enough for
+    one run each; CPU seconds are given too, but vary more)."""
+    costs: dict[str, Any] = {}
+    for plugin in handbill_plugins():
+        result = build(site, "handbill", f"handbill-without-{plugin}", without=plugin)
+        log.info("without %s: %.2f s CPU", plugin, result.cpu)
+        saved = (
+            full["instructions_median"] - result.instructions
+            if full.get("instructions_median") and result.instructions
+            else None
+        )
+        costs[plugin] = {
+            "run": result.as_dict(),
+            "instructions_share": saved / full["instructions_median"] if saved else None,
+            "cpu_share": (full["cpu_median"] - result.cpu) / full["cpu_median"],
+        }
+    return costs
+
+
 def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict[str, Any]:
     runs = alternate(site, rounds)
     result: dict[str, Any] = {
@@ -196,6 +226,8 @@ def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict
     result["ratio_instructions"] = ratio(
         result["handbill"]["instructions_median"], result["plain"]["instructions_median"]
     )
+    log.info("builds without each plugin")
+    result["plugin_costs"] = plugin_costs(site, result["handbill"])
     log.info("cached rebuilds after editing one post")
     result["cached"] = {kind: cached_rebuild(site, kind, rounds) for kind in ("handbill", "plain")}
     cached = result["cached"]["handbill"]["rebuild"]

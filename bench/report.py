@@ -237,6 +237,26 @@ def ratios(b: dict[str, Any]) -> list[str]:
     return lines
 
 
+def plugin_costs(b: dict[str, Any]) -> list[str]:
+    costs = b.get("plugin_costs") or {}
+    if not costs:
+        return ["No plugins enabled."]
+    lines = [
+        "One Handbill build without each plugin; its cost is what the full build spends more "
+        "(median of the full builds above minus this one build).",
+        "",
+        "| Plugin | Build without it: CPU | Instructions | Plugin's share of the build "
+        "(instructions) | (CPU) |",
+        "|---|---|---|---|---|",
+    ]
+    for plugin, c in costs.items():
+        lines.append(
+            f"| {plugin} | {sec(c['run']['cpu'])} | {giga(c['run'].get('instructions'))} | "
+            f"{pct(c.get('instructions_share'))} | {pct(c.get('cpu_share'))} |"
+        )
+    return lines
+
+
 def cached(b: dict[str, Any]) -> list[str]:
     lines = [
         "| Build | Priming build (cache on) | Rebuilds after editing one post | Median wall "
@@ -389,6 +409,10 @@ def render(results: dict[str, Any]) -> str:
         *builds(b),
         "",
         *ratios(b),
+        "",
+        "## What each plugin costs",
+        "",
+        *plugin_costs(b),
         "",
         "## Rebuild with Pelican's content cache after editing one post",
         "",
