@@ -46,7 +46,8 @@ $(NPM_READY): package-lock.json
 	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the HTML, calendar and browser checks will be skipped (sudo apt install nodejs npm)"; fi
 
-test: $(READY) $(NPM_READY)
+# Style first, so the last line of the output is pytest's summary.
+test: $(READY) $(NPM_READY) lint
 	$(BIN)/pytest
 
 lint: $(READY)

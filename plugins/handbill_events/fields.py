@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -41,10 +42,16 @@ ID_RX = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SLUG_RX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+MAX_DURATION = timedelta(days=366)  # longer is a typo, and huge ones overflow
+
+
 TIME_HINT = "write a 24-hour time such as 19:30"
 
 
 DATE_HINT = "write a date as YYYY-MM-DD, e.g. 2026-06-27"
+
+
+YEARS = (1900, 2999)  # outside these a year is a typo; near 1 or 9999 date sums overflow
 
 
 DATETIME_HINT = "write YYYY-MM-DD HH:MM in local time, e.g. 2026-01-05 18:00"
@@ -77,18 +84,25 @@ class Checker:
         return str(value).strip()
 
     def a_date(self, value: Any, line: int, name: str) -> date | None:
-        if isinstance(value, datetime):
-            return value.date()
         if isinstance(value, date):
-            return value
+            return self._in_years(
+                value.date() if isinstance(value, datetime) else value, line, name
+            )
         match = DATETIME_RX.match(str(value).strip())
         if match and not match.group(4):
             try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
+                day = date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError as exc:
                 self.err(line, name, f"{value!r} is not a real date ({exc})", DATE_HINT)
                 return None
+            return self._in_years(day, line, name)
         self.err(line, name, f"{value!r} is not a date", DATE_HINT)
+        return None
+
+    def _in_years(self, day: date, line: int, name: str) -> date | None:
+        if YEARS[0] <= day.year <= YEARS[1]:
+            return day
+        self.err(line, name, f"{day} is not a year this calendar can hold", DATE_HINT)
         return None
 
     def a_time(self, value: Any, line: int, name: str) -> time | None:
@@ -122,9 +136,9 @@ class Checker:
                     "write local time without an offset and set `timezone:` instead",
                 )
                 return None
-            return value
+            return value if self.a_date(value, line, name) else None
         if isinstance(value, date):
-            return value
+            return self.a_date(value, line, name)
         if value is None or isinstance(value, (dict, list, bool, int, float)):
             self.err(line, name, f"{value!r} is not a date or date-time", DATETIME_HINT)
             return None
@@ -248,9 +262,9 @@ def _duration(ck: Checker, value: Any, line: int, name: str) -> timedelta | None
     match = DURATION_RX.match(str(value)) if isinstance(value, str) else None
     if match and any(match.groups()):
         days, hours, minutes = (int(x or 0) for x in match.groups())
-        span = timedelta(days=days, hours=hours, minutes=minutes)
-        if span > timedelta(0):
-            return span
+        # Count in minutes first: timedelta() itself overflows on absurd numbers.
+        if 0 < (days * 24 + hours) * 60 + minutes <= MAX_DURATION // timedelta(minutes=1):
+            return timedelta(days=days, hours=hours, minutes=minutes)
     ck.err(line, name, f"{value!r} is not a length of time", "write e.g. 1h30m, 2h or 45m")
     return None
 
@@ -317,11 +331,17 @@ def read_end(
     return end
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    # available_timezones() walks the tz database on every call (about 30 ms).
+    return frozenset(available_timezones())
+
+
 def read_timezone(ck: Checker, value: Any, line: int, default: str) -> str | None:
     if value is None:
         return default
     name = str(value).strip()
-    zones = available_timezones()
+    zones = _zone_names()
     if name in zones:
         return name
     lowered = {z.lower(): z for z in zones}

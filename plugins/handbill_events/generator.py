@@ -14,8 +14,8 @@ from pelican.generators import Generator
 from . import ics, present
 from .errors import Problem
 from .feeds import write_feeds
-from .load import read_yaml
-from .model import Event, Occurrence, build_event
+from .load import LineMap, read_yaml
+from .model import Event, Occurrence, build_event, new_markdown
 from .settings import from_pelican
 from .spec import EventSpec
 from .state import apply_ledger
@@ -36,7 +36,8 @@ class EventsGenerator(Generator):
     # --- context ------------------------------------------------------------------
     def generate_context(self) -> None:
         specs = self._read_all()
-        self.events = [build_event(s, self.cfg, self.settings.get("MARKDOWN")) for s in specs]
+        md = new_markdown(self.settings.get("MARKDOWN"))
+        self.events = [build_event(s, self.cfg, md) for s in specs]
         for event in self.events:
             event.url = f"events/{event.spec.slug}/"
             event.save_as = f"{event.url}index.html"
@@ -61,21 +62,36 @@ class EventsGenerator(Generator):
         ids: dict[str, str] = {}
         slugs: dict[str, str] = {}
         for rel in files:
-            data, problems = read_yaml(Path(self.path, rel), rel)
-            spec = None
-            if data is not None:
-                spec, more = check_event(
-                    data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
-                )
-                problems += more
-                if spec is not None:
-                    problems += _clashes(spec, data, ids, slugs)
+            spec, data, problems = self._read_one(rel)
+            if spec is not None:
+                problems += _clashes(spec, data, ids, slugs)
             self.problems += problems
             for problem in problems:
                 log.error(str(problem))
             if spec is not None and not problems:
                 specs.append(spec)
         return specs
+
+    def _read_one(self, rel: str) -> tuple[EventSpec | None, LineMap | None, list[Problem]]:
+        """One file through load and validate; a file must never stop the build."""
+        try:
+            data, problems = read_yaml(Path(self.path, rel), rel)
+            if data is None:
+                return None, None, problems
+            spec, more = check_event(
+                data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
+            )
+            return spec, data, problems + more
+        except Exception as err:  # a case validation missed: report it like the rest
+            log.debug("reading %s", rel, exc_info=True)
+            problem = Problem(
+                rel,
+                1,
+                "file",
+                f"could not be read ({type(err).__name__}: {err})",
+                "check the file against docs/volunteers.md, and please report this",
+            )
+            return None, None, [problem]
 
     # --- output -------------------------------------------------------------------
     def generate_output(self, writer) -> None:
@@ -143,7 +159,7 @@ class EventsGenerator(Generator):
         self, writer, save_as: str, events: list[Event], category: str | None, slug: str = ""
     ) -> None:
         cfg, now = self.cfg, self.cfg.now
-        until = (now + timedelta(days=round(30.44 * cfg.list_months))).date()
+        until = cfg.months_from_now(cfg.list_months).date()
         upcoming = sorted(
             (o for e in events for o in e.upcoming(now) if o.day <= until), key=lambda o: o.sort_key
         )
@@ -216,6 +232,7 @@ class EventsGenerator(Generator):
 
     def _write_calendars(self, out: Path) -> None:
         cfg = self.cfg
+        made: dict = {}  # each event's VEVENTs, built once for all its calendars
         _write_bytes(
             out / "calendar.ics",
             ics.build_calendar(
@@ -224,6 +241,7 @@ class EventsGenerator(Generator):
                 name=cfg.calendar_name,
                 description=f"Events of {cfg.sitename}".strip(),
                 url=f"{cfg.public_url}/events/",
+                made=made,
             ),
         )
         for name, slug in self._categories():
@@ -235,12 +253,14 @@ class EventsGenerator(Generator):
                     cfg,
                     name=f"{cfg.calendar_name}: {name}",
                     url=f"{cfg.public_url}/events/category/{slug}/",
+                    made=made,
                 ),
             )
         for event in self.events:
             # Single-event files ignore the past window: someone may want an old one.
             _write_bytes(
-                out / event.ics_save_as, ics.build_calendar([event], cfg, name=None, keep_past=True)
+                out / event.ics_save_as,
+                ics.build_calendar([event], cfg, name=None, keep_past=True, made=made),
             )
 
 
@@ -250,7 +270,9 @@ def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _clashes(spec: EventSpec, data, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
+def _clashes(
+    spec: EventSpec, data: LineMap, ids: dict[str, str], slugs: dict[str, str]
+) -> list[Problem]:
     problems = []
     if spec.id in ids:
         problems.append(

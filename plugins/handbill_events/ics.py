@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent, Timezone
 
-from .model import Event, Moment, Occurrence, horizon
+from .model import Event, Moment, Occurrence, as_written, horizon
 from .settings import EventSettings
 from .vtimezone import vtimezone
 
@@ -26,11 +26,11 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # DTSTAMP for events with no known cha
 
 def in_window(event: Event, settings: EventSettings) -> bool:
     """Keep events that end within the past window, so subscribers keep recent history."""
-    cutoff = settings.months_back()
-    ends = [occ.end_utc for occ in event.occurrences]
     if event.is_series and event.spec.repeat.until is None and event.spec.repeat.count is None:
         return True
-    return bool(ends) and max(ends) >= cutoff
+    cutoff = settings.months_back()
+    # Newest first: a series that is still running answers at its last date.
+    return any(occ.end_utc >= cutoff for occ in reversed(event.occurrences))
 
 
 def _status(status: str) -> str:
@@ -70,17 +70,6 @@ def _until(event: Event, last: date) -> date | datetime:
     return datetime.combine(last, time(23, 59, 59), tzinfo=event.tz).astimezone(UTC)
 
 
-def _original(event: Event, occ: Occurrence) -> Moment:
-    return occ.original_start
-
-
-def _location_text(occ: Occurrence) -> str:
-    loc = occ.location
-    if loc:
-        return ", ".join(x for x in (loc.name, loc.address) if x)
-    return occ.online or ""
-
-
 def _description(event: Event, occ: Occurrence) -> str:
     parts = [occ.note, occ.summary, event.description_text]
     if occ.online:
@@ -101,9 +90,8 @@ def _common(vevent: VEvent, event: Event, occ: Occurrence, settings: EventSettin
     description = _description(event, occ)
     if description:
         vevent.add("description", description)
-    location = _location_text(occ)
-    if location:
-        vevent.add("location", location)
+    if occ.place:
+        vevent.add("location", occ.place)
     if occ.location and occ.location.geo:
         vevent.add("geo", occ.location.geo)
     vevent.add("url", f"{settings.public_url}/{event.url}")
@@ -113,22 +101,10 @@ def _common(vevent: VEvent, event: Event, occ: Occurrence, settings: EventSettin
 
 def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
     """The master VEVENT and one override per changed occurrence of a series."""
-    if not event.is_series:
-        master = VEvent()
-        _common(master, event, event.occurrences[0], settings)
-        return [master]
-    master_occ = Occurrence(
-        event=event,
-        start=_local(event.spec.start, event),
-        end=_local(event.spec.end, event),
-        status=event.spec.status,
-        title=event.spec.title,
-        summary=event.spec.summary,
-        location=event.spec.location,
-        online=event.spec.online,
-    )
     master = VEvent()
-    _common(master, event, master_occ, settings)
+    _common(master, event, as_written(event), settings)
+    if not event.is_series:
+        return [master]
     master.add("rrule", _rrule(event))
     for skip in event.skipped:
         master.add("exdate", _at(event, skip.day))
@@ -143,10 +119,6 @@ def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
     return [master, *overrides]
 
 
-def _local(moment: Moment, event: Event) -> Moment:
-    return moment.replace(tzinfo=event.tz) if isinstance(moment, datetime) else moment
-
-
 def _at(event: Event, day: date) -> Moment:
     """The series start on `day`: EXDATE must match DTSTART's type, TZID and time."""
     start = event.spec.start
@@ -158,8 +130,9 @@ def _at(event: Event, day: date) -> Moment:
 def _timezones(events: Iterable[Event], settings: EventSettings) -> list[Timezone]:
     events = list(events)
     tzids = sorted({e.spec.timezone for e in events if not e.spec.all_day} | {settings.timezone})
-    years = [o.start.year for e in events for o in e.occurrences] or [settings.now.year]
-    first = date(min(min(years), settings.now.year) - 1, 1, 1)
+    # Occurrences are sorted, so each event's first one is its earliest.
+    years = [e.occurrences[0].start.year for e in events if e.occurrences]
+    first = date(min([*years, settings.now.year]) - 1, 1, 1)
     last = date(horizon(settings).year + 10, 1, 1)
     # Always at least one VTIMEZONE, so that a calendar with no events is still valid.
     return [vtimezone(tzid, first.year, last.year) for tzid in tzids]
@@ -173,8 +146,14 @@ def build_calendar(
     description: str = "",
     url: str = "",
     keep_past: bool = False,
+    made: dict[str, list[VEvent]] | None = None,
 ) -> bytes:
-    """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events."""
+    """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events.
+
+    `made` keeps each event's VEVENTs by UID, so that an event that is in several
+    calendars (all, its category, its own) is built once.
+    """
+    made = {} if made is None else made
     events = sorted((e for e in events if keep_past or in_window(e, settings)), key=lambda e: e.uid)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -200,6 +179,8 @@ def build_calendar(
     for tz in _timezones(events, settings):
         cal.add_component(tz)
     for event in events:
-        for vevent in vevents(event, settings):
+        if event.uid not in made:
+            made[event.uid] = vevents(event, settings)
+        for vevent in made[event.uid]:
             cal.add_component(vevent)
     return cal.to_ical()

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
 
@@ -64,6 +64,24 @@ def _yaml12_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
+# An event file is a few hundred bytes; these bound what a wrong or hostile file costs.
+MAX_BYTES = 1_000_000
+MAX_NODES = 10_000  # values after aliases are expanded ("billion laughs" stops here)
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
+    """How many values `node` stands for once every alias is expanded (memoised by node)."""
+    if id(node) not in sizes:
+        children: list[Node] = []
+        if isinstance(node, SequenceNode):
+            children = node.value
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return sizes[id(node)]
+
+
 class EventLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 scalars, line numbers, and duplicate-key detection."""
 
@@ -72,6 +90,29 @@ class EventLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[int, Any]] = []
+
+    def compose_document(self) -> Node | None:
+        node = super().compose_document()
+        if node is not None and _expanded_size(node, {}) > MAX_NODES:
+            raise ConstructorError(
+                None, None, f"it holds more than {MAX_NODES} values", node.start_mark
+            )
+        return node
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        # An unquoted impossible date (2026-02-30) stays text, so the field that holds
+        # it reports "not a real date" with its own name and line.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_yaml_str(self, node: ScalarNode) -> str:
+        text = super().construct_yaml_str(node)
+        if SURROGATE.search(text):
+            # A "\ud800" escape decodes to a lone surrogate, which cannot be written out.
+            raise ConstructorError(None, None, "a \\u escape is not a character", node.start_mark)
+        return text
 
     def construct_line_map(self, node: MappingNode):  # generator, like PyYAML's own
         data = LineMap()
@@ -106,23 +147,44 @@ class EventLoader(yaml.SafeLoader):
 
 EventLoader.add_constructor("tag:yaml.org,2002:map", EventLoader.construct_line_map)
 EventLoader.add_constructor("tag:yaml.org,2002:seq", EventLoader.construct_line_list)
+EventLoader.add_constructor("tag:yaml.org,2002:timestamp", EventLoader.construct_yaml_timestamp)
+EventLoader.add_constructor("tag:yaml.org,2002:str", EventLoader.construct_yaml_str)
 
 
-def _syntax_problem(rel: str, err: yaml.YAMLError) -> Problem:
+# What a volunteer can do about PyYAML's (and our own) messages, by a clue in the message.
+SYNTAX_HINTS = (
+    ("\\t", "indent with spaces, not tabs"),
+    ("values", "write the values out; `&` anchors and `*` aliases are not needed here"),
+    ("escape", "type the character itself instead of a \\u escape"),
+    ("special characters", "delete the invisible control character (retype the line)"),
+)
+
+
+def _syntax_problem(rel: str, err: yaml.YAMLError, text: str) -> Problem:
     mark = getattr(err, "problem_mark", None)
-    line = mark.line + 1 if mark else 1
+    # A ReaderError (e.g. a NUL byte) has no mark, only a character position.
+    line = mark.line + 1 if mark else text.count("\n", 0, getattr(err, "position", 0)) + 1
     what = " ".join(x for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x)
     what = what or str(err).splitlines()[0]
-    hint = (
-        "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'"
+    hint = next(
+        (fix for clue, fix in SYNTAX_HINTS if clue in what),
+        "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'",
     )
-    if "\\t" in what or "'\\t'" in what:
-        hint = "indent with spaces, not tabs"
     return Problem(rel, line, "YAML", f"not valid YAML ({what})", hint)
 
 
 def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
     """Parse one file. Never raises for a malformed file: problems come back as a list."""
+    if path.stat().st_size > MAX_BYTES:
+        return None, [
+            Problem(
+                rel,
+                1,
+                "file",
+                f"is {path.stat().st_size / 1e6:.1f} MB, too big for one event",
+                "an event file is a few lines of text; check that this is the right file",
+            )
+        ]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -137,13 +199,19 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
                 "save the file as UTF-8 (most editors: Save As → Encoding → UTF-8)",
             )
         ]
-    loader = EventLoader(text)
+    loader = None
     try:
+        loader = EventLoader(text)  # the reader already rejects control characters
         data = loader.get_single_data()
     except yaml.YAMLError as err:
-        return None, [_syntax_problem(rel, err)]
+        return None, [_syntax_problem(rel, err, text)]
+    except RecursionError:
+        return None, [
+            Problem(rel, 1, "file", "is nested too deeply", "an event needs only a few levels")
+        ]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     problems = [
         Problem(
             rel,

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ import holidays
 import markdown
 
 from .fields import slugify
-from .recur import build_rrule
+from .recur import rule_dates
 from .settings import EventSettings
 from .spec import Change, EventSpec, Location
 
@@ -75,6 +75,13 @@ class Occurrence:
     def end_iso(self) -> str:
         """Machine-readable end for <time> and the ageing script (exclusive for all-day)."""
         return self.end_utc.isoformat()
+
+    @property
+    def place(self) -> str:
+        """The venue on one line ("name, address"), else the online link."""
+        if self.location:
+            return ", ".join(x for x in (self.location.name, self.location.address) if x)
+        return self.online or ""
 
     @property
     def day(self) -> date:
@@ -225,19 +232,32 @@ def plain_text(html: str) -> str:
     return text.strip()
 
 
-def render_markdown(text: str, md_settings: dict | None) -> str:
+def new_markdown(md_settings: dict | None) -> markdown.Markdown:
+    """A converter for Pelican's MARKDOWN setting; make one per build and reuse it."""
     cfg = md_settings or {}
     configs = cfg.get("extension_configs", {})
-    md = markdown.Markdown(
+    return markdown.Markdown(
         extensions=list(configs),
         extension_configs=configs,
         output_format=cfg.get("output_format", "html"),
     )
-    return md.convert(text)
+
+
+def render_markdown(text: str, md: markdown.Markdown | dict | None) -> str:
+    """Markdown to HTML; `md` is a converter from new_markdown() or its settings."""
+    if not isinstance(md, markdown.Markdown):
+        md = new_markdown(md)
+    return md.reset().convert(text)
 
 
 def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
-    country, subdiv = settings.region
+    return _holidays(*settings.region, first, last)
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdiv: str | None, first: int, last: int) -> dict[date, str]:
+    # Building a holidays table is slow and many series share a region and years.
+    # Callers only read the dict.
     return dict(holidays.country_holidays(country, subdiv=subdiv, years=range(first, last + 1)))
 
 
@@ -249,20 +269,23 @@ def horizon(settings: EventSettings) -> date:
     return date(settings.months_ahead().year, 12, 31)
 
 
-def build_event(spec: EventSpec, settings: EventSettings, md_settings: dict | None) -> Event:
+def build_event(
+    spec: EventSpec, settings: EventSettings, md: markdown.Markdown | dict | None
+) -> Event:
     event = Event(
         spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
     )
-    event.description_html = render_markdown(spec.description, md_settings)
+    event.description_html = render_markdown(spec.description, md)
     event.description_text = plain_text(event.description_html)
     if spec.repeat is None:
-        event.occurrences = [_one_off(event)]
+        event.occurrences = [as_written(event)]
     else:
         _expand(event, settings)
     return event
 
 
-def _one_off(event: Event) -> Occurrence:
+def as_written(event: Event) -> Occurrence:
+    """The occurrence `start:`/`end:` describe: a one-off, or the first of a series."""
     spec, tz = event.spec, event.tz
     return Occurrence(
         event=event,
@@ -278,15 +301,17 @@ def _one_off(event: Event) -> Occurrence:
 
 def _expand(event: Event, settings: EventSettings) -> None:
     spec, rep, tz = event.spec, event.spec.repeat, event.tz
-    cap = horizon(settings)
+    # Dates the file names (`except:`, `changes:`) reach the ICS even past the horizon,
+    # or subscribers would see a meeting that is not held.
+    cap = max([horizon(settings), *rep.except_dates, *spec.changes])
     # Holiday exceptions are only known for a finite future, so an open-ended series that
     # skips bank holidays stops at the horizon in the ICS until the next rebuild.
     event.rule_until = rep.until
     if rep.except_bank_holidays and rep.until is None and rep.count is None:
         event.rule_until = cap
-    last = min(d for d in (rep.until, cap, event.rule_until) if d is not None)
-    starts = list(build_rrule(spec.start, rep, until=event.rule_until))
-    starts = [s for s in starts if s.date() <= last]
+    last = min(d for d in (rep.until, cap) if d is not None)
+    # Stop at `last`: an open-ended rule would otherwise run on to the year 9999.
+    starts = rule_dates(spec.start, rep, last)
     bank = bank_holidays(settings, spec.start.year, last.year) if rep.except_bank_holidays else {}
     duration = spec.end - spec.start
     for naive in starts:

@@ -20,12 +20,6 @@ def _stamp(moment: date | datetime) -> str:
     return moment.strftime("%Y%m%d")
 
 
-def _location_line(occ: Occurrence) -> str:
-    if occ.location:
-        return ", ".join(x for x in (occ.location.name, occ.location.address) if x)
-    return occ.online or ""
-
-
 def _details(occ: Occurrence, page: str) -> str:
     text = "\n\n".join(x for x in (occ.summary, f"Details: {page}") if x)
     return text[:900]  # Google drops long details; keep well under ~1000 characters
@@ -40,7 +34,7 @@ def add_links(occ: Occurrence, settings: EventSettings) -> dict[str, str]:
         "text": occ.title,
         "dates": f"{_stamp(occ.start)}/{_stamp(occ.end)}",
         "details": _details(occ, page),
-        "location": _location_line(occ),
+        "location": occ.place,
     }
     if not occ.all_day:
         google["ctz"] = event.spec.timezone
@@ -51,7 +45,7 @@ def add_links(occ: Occurrence, settings: EventSettings) -> dict[str, str]:
         "startdt": iso(occ.start),
         "enddt": iso(occ.end if not occ.all_day else occ.last_day),
         "body": _details(occ, page),
-        "location": _location_line(occ),
+        "location": occ.place,
         "allday": "true" if occ.all_day else "false",
     }
     qs = urlencode(outlook, quote_via=quote)

@@ -16,13 +16,13 @@ def as_naive(moment: date | datetime) -> datetime:
     return moment if isinstance(moment, datetime) else datetime.combine(moment, time(0, 0))
 
 
-def build_rrule(start: date | datetime, rep: Repeat, until: date | None = None) -> rrule:
-    """The rule from `start` (naive local), stopping at `until` (inclusive) if given.
+def build_rrule(start: date | datetime, rep: Repeat) -> rrule:
+    """The rule from `start` (naive local), as the file gives it (UNTIL or COUNT, or open).
 
     Times stay in local wall-clock time so 18:00 stays 18:00 across clock changes;
     the ICS anchors the same rule with TZID for the same reason.
     """
-    last = until or rep.until
+    last = rep.until
     return rrule(
         rep.freq,
         dtstart=as_naive(start),

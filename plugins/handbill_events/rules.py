@@ -211,12 +211,19 @@ def read_repeat(ck: Checker, value: Any, line: int, start: date | datetime | Non
     if rep is None:
         return None
     _until_count(ck, fields, line, rep, start)
+    wrong = _out_of_range(rep)
+    if wrong:
+        where, what, allowed = wrong
+        where = "rrule" if "rrule" in fields else where
+        ck.err(
+            field_line(fields, where, line), f"repeat.{where}", f"{what} is out of range", allowed
+        )
     rep_excepts = fields.get("except")
     if len(ck.problems) > problems_before or start is None:
         return None
     # RFC 5545 counts DTSTART as an occurrence even when the rule would not produce
     # it, while dateutil skips it; requiring a match keeps pages and calendars equal.
-    if next(iter(build_rrule(start, rep)), None) != as_naive(start):
+    if _first_date(start, rep) != as_naive(start):
         ck.err(
             field_line(fields, "on", line),
             "repeat",
@@ -227,6 +234,39 @@ def read_repeat(ck: Checker, value: Any, line: int, start: date | datetime | Non
     if rep_excepts is not None:
         _excepts(ck, rep_excepts, field_line(fields, "except", line), rep, start)
     return rep
+
+
+# Beyond these, dateutil loops for ever or fails, or the ICS integer overflows.
+LIMITS = (
+    ("INTERVAL", "interval", "interval", 1, 1000),
+    ("COUNT", "count", "count", 1, 10_000),
+    ("BYMONTHDAY", "bymonthday", "on", -31, 31),
+    ("BYMONTH", "bymonth", "on", 1, 12),
+    ("BYSETPOS", "bysetpos", "on", -366, 366),
+)
+
+
+def _out_of_range(rep: Repeat) -> tuple[str, str, str] | None:
+    """(field, `NAME=value`, what would be right) for the first number that cannot work."""
+    for name, attr, where, low, high in LIMITS:
+        value = getattr(rep, attr)
+        for number in value if isinstance(value, list) else [value]:
+            if number is not None and not (low <= number <= high and number != 0):
+                allowed = f"use {low} to {high}" + (", but not 0" if low < 0 else "")
+                return where, f"{name}={number}", allowed
+    most = {MONTHLY: 5, YEARLY: 53}.get(rep.freq, 0)
+    for day in rep.byweekday:
+        if day.n and not (0 < abs(day.n) <= most):
+            allowed = f"use 1 to {most} or -1 to -{most}" if most else "only with every month"
+            return "on", f"BYDAY={day.n}{str(day)[:2]}", allowed
+    return None
+
+
+def _first_date(start: date | datetime, rep: Repeat) -> datetime | None:
+    try:
+        return next(iter(build_rrule(start, rep)), None)
+    except (ValueError, IndexError, OverflowError):  # dateutil on a rule it cannot run
+        return None
 
 
 def _nearest_start(start: date | datetime, rep: Repeat) -> str:
@@ -327,11 +367,19 @@ def _until_count(
             rep.count = count
 
 
-def _nearest(day: date, dates: list[date]) -> str:
-    near = sorted(dates, key=lambda d: abs((d - day).days))[:2]
-    return "the nearest dates of this series are " + " and ".join(
-        f"{d:%Y-%m-%d (%a)}" for d in sorted(near)
+def _in_series(
+    ck: Checker, day: date, line: int, name: str, start: date | datetime, rep: Repeat
+) -> bool:
+    """True if the series has a date on `day`; otherwise report it with the nearest dates."""
+    dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    if day in dates:
+        return True
+    near = sorted(sorted(dates, key=lambda d: abs((d - day).days))[:2])
+    hint = "the nearest dates of this series are " + " and ".join(
+        f"{d:%Y-%m-%d (%a)}" for d in near
     )
+    ck.err(line, name, f"{day} is not a date of this series", hint if dates else "check the date")
+    return False
 
 
 def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | datetime) -> None:
@@ -352,14 +400,7 @@ def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | date
         day = ck.a_date(item, where, "repeat.except")
         if day is None:
             continue
-        dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
-        if day not in dates:
-            ck.err(
-                where,
-                "repeat.except",
-                f"{day} is not a date of this series",
-                _nearest(day, dates) if dates else "check the date",
-            )
+        if not _in_series(ck, day, where, "repeat.except", start, rep):
             continue
         rep.except_dates.append(day)
 
@@ -383,14 +424,7 @@ def _change(
         value, CHANGE_FIELDS, {"venue": "location", "reason": "note"}, f"{where}."
     )
     before = len(ck.problems)
-    dates = [d.date() for d in rule_dates(spec_start, rep, day + timedelta(days=40))]
-    if day not in dates:
-        ck.err(
-            line,
-            where,
-            f"{day} is not a date of this series",
-            _nearest(day, dates) if dates else "check the date",
-        )
+    _in_series(ck, day, line, where, spec_start, rep)
     change = Change(
         note=ck.text(fields.get("note"), field_line(fields, "note", line), f"{where}.note") or ""
     )

@@ -84,11 +84,15 @@ class EventSettings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def months_from_now(self, months: int) -> datetime:
+        """The build clock moved by whole average months (negative: back)."""
+        return self.now + timedelta(days=round(30.44 * months))
+
     def months_back(self) -> datetime:
-        return self.now - timedelta(days=round(30.44 * self.past_months))
+        return self.months_from_now(-self.past_months)
 
     def months_ahead(self) -> datetime:
-        return self.now + timedelta(days=round(30.44 * self.ahead_months))
+        return self.months_from_now(self.ahead_months)
 
 
 def parse_now(value: Any, tz: ZoneInfo) -> datetime:

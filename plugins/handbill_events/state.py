@@ -29,6 +29,7 @@ def _utc(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
 
 
 def read_ledger(path: Path) -> dict[str, dict]:
+    """The records by event id; unreadable ones are dropped (that event restarts at 0)."""
     if not path.exists():
         return {}
     try:
@@ -36,7 +37,19 @@ def read_ledger(path: Path) -> dict[str, dict]:
     except (OSError, ValueError) as err:
         log.warning("%s: cannot read the events change ledger (%s); starting afresh", path, err)
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: record for key, record in data.items() if _well_formed(record)}
+
+
+def _well_formed(record: object) -> bool:
+    # The file is committed, so a merge conflict or a hand edit can break single records.
+    try:
+        int(record["sequence"])
+        aware = datetime.fromisoformat(record["modified"]).tzinfo is not None
+    except (TypeError, KeyError, ValueError):
+        return False
+    return aware and "hash" in record
 
 
 def apply_ledger(events: list[Event], settings: EventSettings, content_path: str) -> None:

@@ -362,3 +362,37 @@ def test_edge_cases_build_without_errors(tmp_path: Path, caplog) -> None:
         expand(out / "events/only-holiday/only-holiday.ics", date(2026, 1, 1), date(2027, 1, 1))
         == []
     )
+
+
+def test_exceptions_and_changes_past_the_horizon_reach_the_calendar(tmp_path: Path) -> None:
+    # Regression: only dates up to the horizon were expanded, so an open-ended series
+    # lost an `except:` date or a cancellation further ahead, and subscribers saw it held.
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "weekly.yaml").write_text(
+        "title: Weekly\nstart: 2026-01-05 18:00\nrepeat:\n  every: week\n"
+        "  except: [2031-01-06]\nchanges:\n  2031-01-13: {status: cancelled}\n"
+    )
+    path = build(tmp_path / "site", src) / "events/weekly/weekly.ics"
+    found = {
+        e["DTSTART"].dt.date(): str(e["STATUS"])
+        for e in expand(path, date(2031, 1, 1), date(2031, 1, 31))
+    }
+    assert date(2031, 1, 6) not in found
+    assert found[date(2031, 1, 13)] == "CANCELLED"
+    assert found[date(2031, 1, 20)] == "CONFIRMED"
+
+
+def test_a_damaged_ledger_record_restarts_that_event(tmp_path: Path) -> None:
+    # Regression: a hand-edited or half-merged record raised KeyError/TypeError mid-build.
+    content = tmp_path / "content/events"
+    content.mkdir(parents=True)
+    (content / "talk.yaml").write_text("title: Talk\nstart: 2026-12-01 19:00\n")
+    (content / "walk.yaml").write_text("title: Walk\nstart: 2026-12-02 10:00\n")
+    (content / ".events-state.json").write_text(
+        '{"talk": {"hash": "x", "sequence": "many"}, "walk": {"hash": "x", "sequence": 4,'
+        ' "modified": "2026-01-01T00:00:00"}, "other": [1]}'
+    )
+    out = build(tmp_path, fresh=False)
+    assert _uid_and_sequence(out, "talk")[1] == 0
+    assert _uid_and_sequence(out, "walk")[1] == 0

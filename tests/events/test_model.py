@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -130,3 +131,12 @@ def test_every_setting_has_a_default() -> None:
     assert defaults.region == ("GB", "ENG")
     assert defaults.past_months == 12
     assert defaults.public_url == "http://localhost:8000"
+
+
+def test_open_ended_series_stops_at_the_horizon(tmp_path: Path) -> None:
+    # Regression: an open-ended rule was listed to the year 9999 before being cut to the
+    # horizon (about 35 s for a daily series); now it stops at the horizon itself.
+    started = time.perf_counter()
+    event = event_from("title: Daily\nstart: 2026-01-01 09:00\nrepeat: {every: day}\n", tmp_path)
+    assert time.perf_counter() - started < 3
+    assert event.occurrences[-1].day == date(2028, 12, 31)

@@ -16,7 +16,6 @@ from urllib.parse import unquote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-from outputs import expect
 from outputs.served import ServedSite
 
 DESKTOP, PHONE = 1280, 375
@@ -49,37 +48,22 @@ def event_page(root: Path) -> str | None:
     return f"/events/{pages[0].parent.name}/" if pages else None
 
 
-# name -> (how to find its address in the build, which expect.* flag makes it required)
-PAGES: dict[str, tuple[Callable[[Path], str | None], bool]] = {
-    "home": (lambda root: "/" if (root / "index.html").is_file() else None, True),
-    "article": (
-        lambda root: first(root, "news/[0-9][0-9][0-9][0-9]/*/index.html", is_listing),
-        expect.DEMO_CONTENT_LANDED,
-    ),
-    "category": (
-        lambda root: first(root, "news/category/*/index.html", is_listing),
-        expect.DEMO_CONTENT_LANDED,
-    ),
-    "events": (
-        lambda root: "/events/" if (root / "events/index.html").is_file() else None,
-        expect.EVENTS_LANDED,
-    ),
-    "event": (event_page, expect.EVENTS_LANDED),
-    "join": (
-        lambda root: "/join/" if (root / "join/index.html").is_file() else None,
-        expect.DEMO_CONTENT_LANDED,
-    ),
-    "404": (lambda root: NOT_FOUND_PATH if (root / "404.html").is_file() else None, True),
+# name -> how to find its address in the build
+PAGES: dict[str, Callable[[Path], str | None]] = {
+    "home": lambda root: "/" if (root / "index.html").is_file() else None,
+    "article": lambda root: first(root, "news/[0-9][0-9][0-9][0-9]/*/index.html", is_listing),
+    "category": lambda root: first(root, "news/category/*/index.html", is_listing),
+    "events": lambda root: "/events/" if (root / "events/index.html").is_file() else None,
+    "event": event_page,
+    "join": lambda root: "/join/" if (root / "join/index.html").is_file() else None,
+    "404": lambda root: NOT_FOUND_PATH if (root / "404.html").is_file() else None,
 }
 
 
 def address(site: ServedSite, name: str) -> str:
-    find, required = PAGES[name]
-    found = find(site.root)
+    found = PAGES[name](site.root)
     if found is None:
-        if required:
-            pytest.fail(f"the demo site has no {name} page")
-        pytest.skip(f"no {name} page built yet; tests/outputs/expect.py says it is not due")
+        pytest.fail(f"the demo site has no {name} page")
     return found
 
 
@@ -238,7 +222,7 @@ def test_axe_runs_under_a_strict_csp(served_site: ServedSite, open_page) -> None
     assert any("image-alt" in v for v in axe_violations(seen.page)), "axe did not run"
 
 
-JOIN_FORM = expect.JOIN_FORM
+JOIN_FORM = "form.join-form"
 EMAIL = "keyboard.only@example.org"
 # What the keyboard test needs to know about whatever has focus.
 FOCUSED = """(formSelector) => {
@@ -288,10 +272,7 @@ def test_the_join_form_can_be_completed_with_the_keyboard_alone(
 ) -> None:
     seen = open_page(served_site.url + address(served_site, "join"), DESKTOP)
     page = seen.page
-    if page.locator(JOIN_FORM).count() == 0:
-        if expect.SIGNUP_LANDED:
-            pytest.fail(f"the join page has no {JOIN_FORM}")
-        pytest.skip(f"no {JOIN_FORM} yet (sign-up branch); set SIGNUP_LANDED in expect.py")
+    assert page.locator(JOIN_FORM).count() == 1, f"the join page has no {JOIN_FORM}"
 
     def stand_in(route: Route) -> None:
         # Stand in for the sign-up server: this test is about the form, not the server.

@@ -18,10 +18,20 @@ from urllib.parse import urlencode
 from aiosmtpd.controller import Controller
 
 from handbill_signup.server.config import Config, load_config
+from handbill_signup.server.service import SignupService, Visitor
 from handbill_signup.server.spool import Spool
+from handbill_signup.server.store import CounterStore, MemoryStore
 from handbill_signup.server.worker import Worker
 
 SECRET = "test-signing-key-0123456789abcdef0123456789"
+# A complete, valid join form as a browser sends it (the honeypot present and empty).
+JOIN = {
+    "email": "bob@example.org",
+    "consent": "yes",
+    "consent_version": "2026-01-v2",
+    "website": "",
+}
+LOCAL = Visitor("127.0.0.1", None, None)
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
 BIN = Path(sys.executable).parent
 
@@ -72,7 +82,10 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        # SMTPUTF8 on, as in Postfix and Exim: addresses like jörg@example.org need it.
+        self.controller = Controller(
+            self.sink, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True
+        )
         self.controller.start()
 
     def stop(self) -> None:
@@ -145,6 +158,12 @@ def env() -> dict[str, str]:
     }
 
 
+def service_for(path: Path, store: CounterStore | None = None) -> SignupService:
+    """The service without HTTP, for the config at `path`, with its own spool."""
+    cfg = load_config(path, env())
+    return SignupService(cfg, store or MemoryStore(), Spool(cfg.spool_dir))
+
+
 @dataclass
 class Response:
     status: int
@@ -214,8 +233,7 @@ class Site:
         return self.request("POST", path, body, {k: v for k, v in h.items() if v is not None})
 
     def join(self, email: str, **kw) -> Response:
-        fields = {"email": email, "consent": "yes", "consent_version": "2026-01-v2", "website": ""}
-        fields.update(kw.pop("fields", {}))
+        fields = {**JOIN, "email": email, **kw.pop("fields", {})}
         return self.post("/signup/subscribe", fields, **kw)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from .support import Site, start_server, stop_server, write_config
@@ -107,6 +109,25 @@ def test_oversize_body(server, module_smtp):
     assert r.status == 413
     server.drain()
     assert not module_smtp.sink.to("big@example.org")
+
+
+def test_oversize_chunked_body(server, module_smtp):
+    """Regression: a chunked body has no Content-Length, so the limit was never applied and
+    megabytes were read into memory (a honeypot-filled one even got the success page)."""
+    import http.client
+
+    body = urlencode({**JOIN, "email": "chunked@example.org", "website": "x" * 60_000})
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request(
+        "POST",
+        "/signup/subscribe",
+        body=iter([body.encode()]),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": server.origin},
+        encode_chunked=True,
+    )
+    r = conn.getresponse()
+    conn.close()
+    assert r.status == 413 and r.getheader("Content-Security-Policy")
 
 
 @pytest.mark.parametrize(

@@ -21,15 +21,7 @@ from handbill_signup.server.store import MemoryStore
 from handbill_signup.server.tokens import InvalidToken, Pending, Tokens
 from handbill_signup.server.worker import Worker
 
-from .support import SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
-
-VISITOR = Visitor("127.0.0.1", None, None)
-JOIN = {
-    "email": "bob@example.org",
-    "consent": "yes",
-    "consent_version": "2026-01-v2",
-    "website": "",
-}
+from .support import JOIN, LOCAL, SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
 
 
 class Stub:
@@ -72,11 +64,11 @@ def run_flow(tmp_path, smtp, backend: str, extra: str):
     cfg = load_config(path, env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
     worker = Worker(cfg, service.spool)
-    assert service.subscribe(dict(JOIN), VISITOR).status is Status.OK
+    assert service.subscribe(dict(JOIN), LOCAL).status is Status.OK
     worker.run_once(ignore_backoff=True)
     token = confirm_link(smtp.sink.to("bob@example.org")[0]).split("t=", 1)[1]
-    assert service.confirm({"t": token}, VISITOR).status is Status.OK
-    assert service.confirm({"t": token}, VISITOR).status is Status.OK  # replay: no new jobs
+    assert service.confirm({"t": token}, LOCAL).status is Status.OK
+    assert service.confirm({"t": token}, LOCAL).status is Status.OK  # replay: no new jobs
     return cfg, service, worker
 
 
@@ -144,7 +136,7 @@ def test_expired_token(tmp_path, smtp, monkeypatch):
     old = service.tokens.make(Pending("old@example.org", "", "2026-01-v2", "2026-01-01"))
     monkeypatch.setattr(itsdangerous.timed.time, "time", real)
     assert service.check_token(old) is None
-    assert service.confirm({"t": old}, VISITOR).status is Status.EXPIRED
+    assert service.confirm({"t": old}, LOCAL).status is Status.EXPIRED
     assert service.spool.counts()["queue"] == 0
 
 
@@ -216,3 +208,61 @@ def test_unexpected_error_sends_to_try_later_without_logging_the_address(tmp_pat
     r = client.post("/signup/subscribe", data=fields, headers={"Accept": "application/json"})
     assert r.status_code == 503 and r.json["status"] == "unavailable"
     assert "crashme" not in caplog.text and "RuntimeError" in caplog.text
+
+
+@pytest.mark.parametrize("addr", ["jörg@example.org", "ann@bücher.example"])
+def test_non_ascii_address_gets_its_confirmation(tmp_path, smtp, addr):
+    """Regression: the To: header became an RFC 2047 word and RCPT TO crashed the worker."""
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    assert service.subscribe({**JOIN, "email": addr}, LOCAL).status is Status.OK
+    assert Worker(cfg, service.spool).run_once(ignore_backoff=True).sent == 1
+    [received] = smtp.sink.to(addr)
+    assert f"To: {addr}\r\n".encode() in received.raw
+    assert b"=?" not in received.raw.split(b"\r\n\r\n")[0]
+
+
+def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smtp):
+    """Regression: past the per-IP confirm limit (say, a whole meeting on one Wi-Fi) the
+    visitor was told "you're on the list" and nothing was handed off."""
+    cfg = load_config(write_config(tmp_path, smtp.port, 9, limits="per_ip = 1"), env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    tokens = []
+    for i in range(5):
+        email = f"meeting{i}@example.org"
+        service.subscribe({**JOIN, "email": email}, Visitor(f"127.0.3.{i}", None, None))
+        Worker(cfg, service.spool).run_once(ignore_backoff=True)
+        tokens.append(confirm_link(smtp.sink.to(email)[0]).split("t=", 1)[1])
+    answers = [service.confirm({"t": t}, LOCAL).status for t in tokens]
+    assert answers == [Status.OK] * 4 + [Status.UNAVAILABLE]
+    Worker(cfg, service.spool).run_once(ignore_backoff=True)
+    assert len(smtp.sink.to("keeper@anytown.example.org")) == 4
+
+
+@pytest.mark.parametrize(
+    "old,new,match",
+    [
+        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"\[list\] name"),
+        ("[contact]\n", '[contact]\nsubject = "Hi =?UTF-8?Q?=0A?=Bcc: x"\n', "subject"),
+        ('from = "join@', 'from = "Join <join@', r"\[mail\] from"),
+        ('keeper = "keeper@', 'keeper = "keeper@anytown.example.org, x@', "keeper"),
+    ],
+)
+def test_header_bound_settings_are_checked(tmp_path, old, new, match):
+    """Regression: subjects, names and addresses from the config reached headers unchecked."""
+    path = write_config(tmp_path, 25, 9)
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(ConfigError, match=match):
+        load_config(path, env())
+
+
+def test_smtp_login_is_never_sent_in_the_clear(tmp_path):
+    """Regression: security = "none" with a username logged in over plain text."""
+    path = write_config(tmp_path, 25, 9)
+    plain = 'host = "127.0.0.1"\nport = 25\nsecurity = "none"'
+    remote = 'host = "mail.example.org"\nport = 25\nsecurity = "none"\nusername = "join"'
+    path.write_text(path.read_text().replace(plain, remote))
+    with pytest.raises(ConfigError, match="username needs"):
+        load_config(path, env())
+    path.write_text(path.read_text().replace("mail.example.org", "127.0.0.1"))
+    assert load_config(path, env()).smtp.username == "join"  # a local relay is fine

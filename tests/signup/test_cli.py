@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from handbill_signup.server.config import load_config
-from handbill_signup.server.service import SignupService, Visitor
-from handbill_signup.server.spool import Spool
-from handbill_signup.server.store import MemoryStore
-
-from .support import BIN, env, free_port, write_config
+from .support import BIN, JOIN, LOCAL, env, free_port, service_for, write_config
 
 
 def run(*args: str, environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,15 +19,7 @@ def run(*args: str, environ: dict[str, str] | None = None) -> subprocess.Complet
 
 def test_spool_show_and_drain(tmp_path, smtp):
     path = write_config(tmp_path, smtp.port, free_port())
-    cfg = load_config(path, env())
-    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    fields = {
-        "email": "queued@example.org",
-        "consent": "yes",
-        "consent_version": "2026-01-v2",
-        "website": "",
-    }
-    service.subscribe(fields, Visitor("127.0.0.1", None, None))
+    service_for(path).subscribe({**JOIN, "email": "queued@example.org"}, LOCAL)
 
     shown = run("spool", "show", "--config", str(path))
     assert shown.returncode == 0
@@ -49,11 +36,8 @@ def test_spool_show_and_drain(tmp_path, smtp):
 
 def test_drain_reports_failure_while_smtp_is_down(tmp_path, smtp):
     path = write_config(tmp_path, smtp.port, free_port())
-    cfg = load_config(path, env())
-    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    service.contact(
-        {"email": "a@example.org", "name": "", "message": "hi", "website": ""},
-        Visitor("127.0.0.1", None, None),
+    service_for(path).contact(
+        {"email": "a@example.org", "name": "", "message": "hi", "website": ""}, LOCAL
     )
     smtp.stop()
     drained = run("spool", "drain", "--config", str(path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import statistics
+import subprocess
 import threading
 import time
 
@@ -11,7 +12,19 @@ import pytest
 
 from handbill_signup.server.worker import Worker
 
-from .support import Site, confirm_link, free_port, start_server, stop_server, write_config
+from .support import (
+    BIN,
+    JOIN,
+    LOCAL,
+    Site,
+    confirm_link,
+    env,
+    free_port,
+    service_for,
+    start_server,
+    stop_server,
+    write_config,
+)
 
 
 @pytest.fixture
@@ -74,17 +87,7 @@ def test_crash_after_send_is_not_sent_again(tmp_path, smtp):
     """A worker that dies between sending and cleaning up leaves a done marker first."""
     path = write_config(tmp_path, smtp.port, free_port())
     site = Site(0, path)
-    from handbill_signup.server.service import SignupService, Visitor
-    from handbill_signup.server.store import MemoryStore
-
-    service = SignupService(site.cfg, MemoryStore(), site.spool)
-    fields = {
-        "email": "crash@example.org",
-        "consent": "yes",
-        "consent_version": "2026-01-v2",
-        "website": "",
-    }
-    service.subscribe(fields, Visitor("127.0.0.1", None, None))
+    service_for(path).subscribe({**JOIN, "email": "crash@example.org"}, LOCAL)
     spool = site.spool
     [job] = spool.due()
     saved = (spool.root / "queue" / f"{job.id}.json").read_bytes()
@@ -123,7 +126,28 @@ class HangingSmtp:
             c.close()
 
 
+def start_worker(config_path) -> subprocess.Popen:
+    """The spool worker as operators run it: its own process, so its hanging connection and
+    this test's own timing do not share an interpreter (and its lock)."""
+    log_file = (config_path.parent / "worker.log").open("wb")
+    return subprocess.Popen(
+        [str(BIN / "handbill-signup"), "worker", "--config", str(config_path), "--poll", "0.05"],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=log_file,
+    )
+
+
+def wait_for(condition, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
 def test_p99_under_200ms_while_smtp_hangs(tmp_path):
+    """Flaky under parallel load before; now (see the comments) it measures only answers
+    given while the worker is provably stuck, after warm-up, from a process of its own."""
     hang = HangingSmtp()
     port = free_port()
     path = write_config(
@@ -134,23 +158,23 @@ def test_p99_under_200ms_while_smtp_hangs(tmp_path):
     )
     site = Site(port, path)
     site.proc = start_server(path, port)
-    stop = threading.Event()
-    worker = Worker(site.cfg, site.spool)
-    thread = threading.Thread(
-        target=worker.run_forever, kwargs={"poll": 0.05, "stop": stop}, daemon=True
-    )
-    thread.start()
+    worker = start_worker(path)
     try:
+        # Warm-up, not measured: the first requests of each gunicorn worker pay for imports,
+        # template compilation and the SQLite connection, which has nothing to do with SMTP.
+        for i in range(20):
+            assert site.join(f"warm{i}@example.org", ip=f"127.0.9.{i}").status == 303
+        # Measure only once the worker really is stuck talking to the hanging server.
+        wait_for(lambda: hang.conns)
         latencies = []
-        for i in range(300):
+        for i in range(400):  # enough that p99 is not decided by 1-2 scheduler hiccups
             t0 = time.perf_counter()
             r = site.join(f"hang{i}@example.org", ip=f"127.0.8.{i % 250}")
             latencies.append((time.perf_counter() - t0) * 1000)
             assert r.status == 303
-        time.sleep(0.2)
-        assert hang.conns, "the worker really is stuck talking to the hanging server"
+        assert worker.poll() is None and hang.conns, "the worker was stuck the whole time"
     finally:
-        stop.set()
+        stop_server(worker)
         hang.close()
         stop_server(site.proc)
     p99 = statistics.quantiles(latencies, n=100)[98]
@@ -159,5 +183,7 @@ def test_p99_under_200ms_while_smtp_hangs(tmp_path):
         f" ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms, {len(latencies)} requests"
     )
     print("\n" + summary)  # noqa: T201 -- the measurement, shown with `pytest -s`
-    assert p99 < 200
-    assert site.spool.counts()["queue"] + site.spool.counts()["active"] >= 299
+    # The bound is the issue's, unchanged: a request that waited for SMTP would take the
+    # 2 s SMTP timeout, so even a loaded CI machine stays an order of magnitude apart.
+    assert p99 < 200, summary
+    assert site.spool.counts()["queue"] + site.spool.counts()["active"] >= 419

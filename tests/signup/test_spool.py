@@ -56,3 +56,50 @@ def test_decoy_leaves_nothing(tmp_path):
     spool.decoy(Job(id="d", kind="smtp", data={"x": 1}))
     assert spool.counts() == {"queue": 0, "active": 0, "done": 0, "failed": 0}
     assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_a_broken_job_does_not_stop_the_worker(tmp_path, smtp):
+    """Regression: an unexpected error (here a job without recipients) escaped run_once and
+    killed the worker; the same job then killed every restarted worker after its lease."""
+    from handbill_signup.server.config import load_config
+    from handbill_signup.server.worker import Worker
+
+    from .support import env, write_config
+
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    spool = Spool(cfg.spool_dir)
+    spool.put(Job(id="a-broken", kind="smtp", data={"from": "x@example.org", "message": ""}))
+    spool.put(Job(id="b-fine", kind="http", data={"url": "http://127.0.0.1:9/", "body": "{}"}))
+    result = Worker(cfg, spool).run_once(ignore_backoff=True)
+    assert (result.failed, result.retried) == (1, 1)
+    [failed] = spool.jobs("failed")
+    assert failed.id == "a-broken" and failed.last_error == "KeyError"
+
+
+def test_tidy_keeps_markers_and_counters_as_long_as_configured(tmp_path):
+    """Regression: done markers went after 14 days and counters after 7, whatever the
+    config: a 30-day link could then be replayed into a second hand-off, and a 30-day
+    per-address window was forgotten after a week."""
+    from handbill_signup.server.config import load_config
+    from handbill_signup.server.store import SQLiteStore
+    from handbill_signup.server.worker import Worker
+
+    from .support import env, write_config
+
+    path = write_config(tmp_path, 25, 8081, limits="per_address_window = 2592000")
+    path.write_text(
+        path.read_text().replace("token_max_age_hours = 48", "token_max_age_hours = 720")
+    )
+    cfg = load_config(path, env())
+    spool, now = Spool(cfg.spool_dir), time.time()
+    store = SQLiteStore(cfg.state_file, clock=lambda: now - 20 * 86400)
+    assert store.hit("address:x", 1, 30 * 86400)
+    for job_id, age in (("kept", 20), ("gone", 40)):
+        spool.put(Job(id=job_id, kind="smtp", data={}))
+        spool.complete(spool.claim(spool.due(ignore_backoff=True)[0]))
+        os.utime(spool.root / "done" / f"{job_id}.json", (now - age * 86400,) * 2)
+    store._clock = time.time
+    Worker(cfg, spool, store=store).tidy()
+    assert not spool.put(Job(id="kept", kind="smtp", data={})), "replay still refused"
+    assert not store.hit("address:x", 1, 30 * 86400), "the 30-day window still counts"
+    assert not (spool.root / "done" / "gone.json").exists()

@@ -51,3 +51,26 @@ def test_store_holds_no_addresses(tmp_path):
     dump = "\n".join(sqlite3.connect(tmp_path / "s.sqlite3").iterdump())
     assert "alice" not in dump and "example.org" not in dump
     assert keyer("address", "alice@example.org") != Keyer("j" * 40)("address", "alice@example.org")
+
+
+def test_a_limited_subscribe_does_the_same_store_work(tmp_path):
+    """Regression: a limited request skipped the later limit checks (one store write less),
+    so it answered measurably faster, telling whether the address asked already today."""
+    from .support import JOIN, LOCAL, service_for, write_config
+
+    class Counting(MemoryStore):
+        calls = 0
+
+        def hit(self, key, limit, window):
+            self.calls += 1
+            return super().hit(key, limit, window)
+
+    store = Counting()
+    service = service_for(write_config(tmp_path, 25, 8081), store)
+    counts = []
+    for _ in range(3):  # sent, then limited by address, then limited by address again
+        store.calls = 0
+        service.subscribe(JOIN, LOCAL)
+        counts.append(store.calls)
+    assert len(service.spool.jobs()) == 1
+    assert counts == [3, 3, 3]

@@ -11,6 +11,7 @@ from handbill_signup.server.validate import (
     clean_email,
     clean_message,
     clean_name,
+    mailbox_key,
     parse_body,
 )
 
@@ -81,3 +82,23 @@ def test_client_key_groups_ipv6_networks():
     assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
     assert client_key("::ffff:127.0.0.1") == "127.0.0.1"
     assert client_key("127.0.0.1") == "127.0.0.1"
+
+
+def test_mailbox_key_folds_what_providers_ignore():
+    same = ["Victim@Example.org", "victim+1@example.org", "VICTIM+x+y@EXAMPLE.ORG"]
+    assert {mailbox_key(clean_email(a)) for a in same} == {"victim@example.org"}
+    gmail = ["v.ictim@gmail.com", "Victim+z@googlemail.com", "victim@gmail.com"]
+    assert {mailbox_key(a) for a in gmail} == {"victim@gmail.com"}
+    assert mailbox_key("a.b@example.org") != mailbox_key("ab@example.org")
+
+
+def test_per_address_limit_cannot_be_dodged_with_case_or_tags(tmp_path):
+    """Regression: `Victim@`, `victim+1@` ... each got their own confirmation before."""
+    from handbill_signup.server.service import Visitor
+
+    from .support import JOIN, service_for, write_config
+
+    service = service_for(write_config(tmp_path, 25, 8081))
+    for i, addr in enumerate(["victim@example.org", "Victim@example.org", "victim+2@example.org"]):
+        service.subscribe({**JOIN, "email": addr}, Visitor(f"127.0.9.{i}", None, None))
+    assert len(service.spool.jobs()) == 1

@@ -78,7 +78,18 @@ class Views:
         )
 
     def _fields(self) -> dict[str, str]:
-        return parse_body(request.get_data(cache=False), request.headers.get("Content-Type"))
+        return parse_body(self._body(), request.headers.get("Content-Type"))
+
+    def _body(self) -> bytes:
+        # MAX_CONTENT_LENGTH only catches a too-large Content-Length; a chunked body has
+        # none, so read one byte more than allowed and refuse anything longer.
+        # read() may return less than asked (one chunk at a time): loop until EOF.
+        body = b""
+        while chunk := request.stream.read(self.cfg.max_body + 1 - len(body)):
+            body += chunk
+            if len(body) > self.cfg.max_body:
+                raise RequestEntityTooLarge()
+        return body
 
     def _page(self, template: str, status: int, **context) -> Response:
         html = render_template(template, cfg=self.cfg, **context)

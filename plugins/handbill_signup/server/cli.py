@@ -82,13 +82,13 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
         for job in spool.jobs("failed"):
             name = f"{job.id}.json"
             (spool.root / "failed" / name).rename(spool.root / "queue" / name)
-    result = Worker(cfg, spool).run_once(ignore_backoff=True)
+    worker = Worker(cfg, spool, store=SQLiteStore(cfg.state_file))
+    result = worker.run_once(ignore_backoff=True)
     say(
         f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "
         f"already done {result.skipped}, not tried (mail server down) {result.deferred}"
     )
-    SQLiteStore(cfg.state_file).purge()
-    spool.purge_done()
+    worker.tidy()
     return 0 if result.retried == result.failed == result.deferred == 0 else 1
 
 

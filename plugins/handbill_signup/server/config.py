@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..consent import Consent, consent_from_table, load_toml
+from .validate import FieldErrors, clean_email, header_safe
 
 BACKENDS = ("email", "mailman", "listmonk", "webhook")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class ConfigError(ValueError):
@@ -215,6 +217,9 @@ def config_from_dict(
     )
     if smtp.security not in ("starttls", "ssl", "none"):
         raise ConfigError("[mail.smtp] security must be 'starttls', 'ssl' or 'none'")
+    if smtp.username and smtp.security == "none" and smtp.host not in LOOPBACK:
+        # The worker would send the SMTP password across the network in the clear.
+        raise ConfigError("[mail.smtp] a username needs security = 'starttls' or 'ssl'")
     public_url = server.get("public_url", "")
     if not public_url.startswith(("https://", "http://")):
         raise ConfigError(
@@ -224,7 +229,7 @@ def config_from_dict(
         raise ConfigError("[mail] from: the address mail is sent from is required")
     contact = data.get("contact", {})
     lst = _list_config(data.get("list", {}), env)
-    return Config(
+    cfg = Config(
         group_name=group,
         mail_from=mail["from"],
         public_url=public_url.rstrip("/"),
@@ -248,6 +253,34 @@ def config_from_dict(
         contact_subject=contact.get("subject", Config.contact_subject),
         max_attempts=int(server.get("max_attempts", 40)),
     )
+    check_mail_values(cfg)
+    return cfg
+
+
+def check_mail_values(cfg: Config) -> None:
+    """Settings that end up in mail headers get the same checks as visitors' values: a
+    line break pasted into a subject would otherwise end the header block early."""
+    texts = {
+        "[site] group_name": cfg.group_name,
+        "[list] name": cfg.list.name,
+        "[mail] confirm_subject": cfg.confirm_subject,
+        "[contact] subject": cfg.contact_subject,
+    }
+    for name, value in texts.items():
+        if not header_safe(value):
+            raise ConfigError(f"{name}: no line breaks, NUL or '=?' please")
+    addresses = {
+        "[mail] from": cfg.mail_from,
+        "[list] keeper": cfg.list.keeper,
+        "[contact] inbox": cfg.contact_inbox,
+        "[list.mailman] request_address": cfg.list.mailman_request_address,
+    }
+    for name, value in addresses.items():
+        try:
+            if value:
+                clean_email(value)
+        except FieldErrors:
+            raise ConfigError(f"{name}: {value!r} is not a plain email address") from None
 
 
 def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:

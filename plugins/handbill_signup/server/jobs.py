@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 
 from . import messages
 from .config import Config
@@ -18,9 +18,14 @@ from .spool import Job
 
 def mail_job(job_id: str, purpose: str, msg: EmailMessage, sender: str) -> Job:
     # policy=SMTP: CRLF line ends, and the generator refuses to fold unsafe header values.
-    raw = msg.as_bytes(policy=SMTP)
+    # An address beyond ASCII (jörg@, @bücher.example) cannot be an RFC 2047 word or an
+    # ASCII RCPT TO: such mail goes out raw UTF-8 with the SMTPUTF8 extension.
     to = [a.addr_spec for a in msg["To"].addresses]
+    utf8 = not all(addr.isascii() for addr in (sender, *to))
+    raw = msg.as_bytes(policy=SMTPUTF8 if utf8 else SMTP)
     data = {"from": sender, "to": to, "message": base64.b64encode(raw).decode("ascii")}
+    if utf8:
+        data["smtputf8"] = True
     return Job(id=job_id, kind="smtp", purpose=purpose, data=data)
 
 

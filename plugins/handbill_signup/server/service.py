@@ -28,6 +28,7 @@ from .validate import (
     clean_message,
     clean_name,
     header_safe,
+    mailbox_key,
 )
 
 log = logging.getLogger(__name__)
@@ -167,20 +168,33 @@ class SignupService:
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
         msg = messages.confirmation(self.cfg, pending.email, link, job_id)
         job = mail_job(job_id, "confirmation", msg, self.cfg.mail_from)
-        limits = self.cfg.limits
-        if not (
-            self._within("ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
-            and self._within(
-                "address", pending.email, limits.per_address, limits.per_address_window
-            )
-            and self._global_cap("confirmations", limits.confirmations_per_hour)
-        ):
+        if not self._may_confirm(visitor.ip, pending.email):
             self.spool.decoy(job)
             return OK
         if not self._put([job]):
             return Outcome(Status.UNAVAILABLE)
         log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
         return OK
+
+    def _may_confirm(self, ip: str, email: str) -> bool:
+        """The three limits on confirmation mail. Each costs one store write even after an
+        earlier one said no, so a limited answer takes as long as a sent one."""
+        limits = self.cfg.limits
+        checks = (
+            ("ip", client_key(ip), limits.per_ip, limits.per_ip_window),
+            ("address", mailbox_key(email), limits.per_address, limits.per_address_window),
+        )
+        allowed = True
+        for kind, value, limit, window in checks:
+            allowed = self._within(kind, value, limit, window) if allowed else self._decoy_hit()
+        if allowed:
+            return self._global_cap("confirmations", limits.confirmations_per_hour)
+        return self._decoy_hit()
+
+    def _decoy_hit(self) -> bool:
+        """A store write as costly as a real check, that limits nothing; always False."""
+        self.store.hit(self.key("decoy", "timing"), 1 << 30, 1.0)
+        return False
 
     # --- confirm ---------------------------------------------------------------------
 
@@ -206,7 +220,9 @@ class SignupService:
             self.cfg.limits.per_ip * 4,
             self.cfg.limits.per_ip_window,
         ):
-            return OK
+            # Not the usual fake success: this visitor proved they own the address, and
+            # "you're on the list" without a hand-off would lose a confirmed sign-up.
+            return Outcome(Status.UNAVAILABLE)
         record = messages.consent_record(
             self.cfg,
             pending.email,

@@ -19,6 +19,7 @@ MAX_MESSAGE = 5000
 HEADER_FORBIDDEN = ("\r", "\n", "\0", "=?")
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
+GMAIL = ("gmail.com", "googlemail.com")
 
 
 class BadRequest(ValueError):
@@ -125,6 +126,17 @@ def clean_email(value: str) -> str:
     except EmailNotValidError as exc:
         raise FieldErrors({"email": "Enter a valid email address, like name@example.org."}) from exc
     return result.normalized
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox a normalised address reaches, for the per-address limit. Most providers
+    ignore case in the local part and deliver `user+tag@` to `user@` (Gmail also ignores
+    dots), so a list bomber could otherwise vary those to send one victim endless mail."""
+    local, _, domain = email.rpartition("@")
+    local, domain = local.split("+", 1)[0].casefold(), domain.casefold()
+    if domain in GMAIL:
+        local, domain = local.replace(".", ""), GMAIL[0]
+    return f"{local}@{domain}"
 
 
 def clean_name(value: str) -> str:

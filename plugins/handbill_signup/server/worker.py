@@ -25,6 +25,8 @@ from .spool import Job, Spool
 from .store import SQLiteStore
 
 log = logging.getLogger(__name__)
+DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
+COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
 
 
 class TemporaryError(Exception):
@@ -65,11 +67,14 @@ class Deliverer:
 
     def _smtp(self, job: Job) -> None:
         raw = base64.b64decode(job.data["message"])
+        options = ["SMTPUTF8"] if job.data.get("smtputf8") else []
         try:
             with self._connect() as conn:
                 if self.cfg.smtp.username and self.cfg.smtp.password:
                     conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
-                conn.sendmail(job.data["from"], job.data["to"], raw)
+                conn.sendmail(job.data["from"], job.data["to"], raw, mail_options=options)
+        except smtplib.SMTPNotSupportedError as exc:
+            raise PermanentError("the mail server does not support SMTPUTF8") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(500 <= c < 600 for c in codes):
@@ -176,8 +181,11 @@ class Worker:
             if job.attempts >= self.cfg.max_attempts:
                 self._gave_up(job)
             return isinstance(exc, ServerDown)
-        except PermanentError as exc:
-            self.spool.fail(job, str(exc))
+        except Exception as exc:  # one bad job must not stop the worker
+            # Permanent or not, it goes to failed/ (the keeper is told); the type only, as
+            # an unexpected message could quote an address.
+            error = str(exc) if isinstance(exc, PermanentError) else type(exc).__name__
+            self.spool.fail(job, error)
             result.failed += 1
             self._gave_up(job)
             return False
@@ -196,6 +204,14 @@ class Worker:
         msg = messages.delivery_failed(self.cfg, job.purpose, job.id, job.last_error, alert_id)
         self.spool.put(mail_job(alert_id, "alert", msg, self.cfg.mail_from))
 
+    def tidy(self) -> None:
+        """Forget what no longer matters. Done markers must outlive every confirmation link
+        (else a replayed link would hand the subscriber off again), counters every window."""
+        limits = self.cfg.limits
+        self.spool.purge_done(max(DONE_KEPT, self.cfg.token_max_age + 86400))
+        if self.store is not None:
+            self.store.purge(max(COUNTERS_KEPT, limits.per_ip_window, limits.per_address_window))
+
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
         self.spool.recover()
         last_purge = 0.0
@@ -203,9 +219,7 @@ class Worker:
             self.run_once()
             if time.time() - last_purge > 3600:
                 self.spool.recover()
-                self.spool.purge_done()
-                if self.store is not None:
-                    self.store.purge()
+                self.tidy()
                 last_purge = time.time()
             if stop is not None:
                 stop.wait(poll)
