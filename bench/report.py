@@ -242,16 +242,19 @@ def plugin_costs(b: dict[str, Any]) -> list[str]:
     if not costs:
         return ["No plugins enabled."]
     lines = [
-        "One Handbill build without each plugin; its cost is what the full build spends more "
-        "(median of the full builds above minus this one build).",
+        "One Handbill build without each plugin. Without a plugin the pages still link to "
+        "what it would have made, so the others are compared with link checking off on both "
+        "sides; handbill_checks is compared with the full builds above (median). Shares are "
+        "of the full build.",
         "",
-        "| Plugin | Build without it: CPU | Instructions | Plugin's share of the build "
-        "(instructions) | (CPU) |",
-        "|---|---|---|---|---|",
+        "| Plugin | Build without it: CPU | Instructions | Errors logged | Compared with | "
+        "Plugin's share (instructions) | (CPU) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for plugin, c in costs.items():
         lines.append(
             f"| {plugin} | {sec(c['run']['cpu'])} | {giga(c['run'].get('instructions'))} | "
+            f"{c.get('errors', '-')} | {c.get('compared_with', '-')} | "
             f"{pct(c.get('instructions_share'))} | {pct(c.get('cpu_share'))} |"
         )
     return lines
