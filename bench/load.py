@@ -62,8 +62,12 @@ def request_bytes(target: Target, n: int) -> bytes:
     return head.encode() + body
 
 
-async def one(target: Target, n: int, tally: Tally, timeout: float) -> None:
-    started = time.perf_counter()
+async def one(
+    target: Target, n: int, tally: Tally, timeout: float, due: float | None = None
+) -> None:
+    # Open-loop requests count from when they were due, so a server that falls behind is
+    # charged for the wait too (no "coordinated omission").
+    started = time.perf_counter() if due is None else due
     try:
         async with asyncio.timeout(timeout):
             reader, writer = await asyncio.open_connection(target.host, target.port)
@@ -100,6 +104,34 @@ async def drive(
         task.cancel()
     elapsed = time.perf_counter() - started
     return report(tally, requests, elapsed, bool(pending))
+
+
+async def drive_at_rate(
+    target: Target,
+    requests: int,
+    rate: float,
+    max_in_flight: int,
+    max_seconds: float,
+    timeout: float,
+) -> dict[str, Any]:
+    """Open loop: request n starts at n / rate seconds, whether earlier ones finished or not
+    (at most `max_in_flight` at once), as sign-ups arrive after a newsletter."""
+    tally = Tally()
+    gate = asyncio.Semaphore(max_in_flight)
+    started = time.perf_counter()
+
+    async def fire(n: int) -> None:
+        due = started + n / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        async with gate:
+            await one(target, n, tally, timeout, due)
+
+    tasks = [asyncio.create_task(fire(n)) for n in range(requests)]
+    _done, pending = await asyncio.wait(tasks, timeout=max_seconds)
+    for task in pending:
+        task.cancel()
+    elapsed = time.perf_counter() - started
+    return {**report(tally, requests, elapsed, bool(pending)), "offered_rps": rate}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -139,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tag", default="run")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=0, help="open loop, requests/s (0: off)")
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--json", type=Path, required=True)
@@ -150,9 +183,11 @@ def main(argv: list[str] | None = None) -> None:
     target = Target(
         url.hostname, url.port or 80, url.path, args.origin, args.consent_version, args.tag
     )
-    result = asyncio.run(
-        drive(target, args.requests, args.concurrency, args.max_seconds, args.timeout)
-    )
+    if args.rate > 0:
+        run = drive_at_rate(target, args.requests, args.rate, 256, args.max_seconds, args.timeout)
+    else:
+        run = drive(target, args.requests, args.concurrency, args.max_seconds, args.timeout)
+    result = asyncio.run(run)
     args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     log.info("load: %s", result)
 

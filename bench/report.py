@@ -142,29 +142,32 @@ def targets(results: dict[str, Any]) -> list[str]:
 def server_targets(server: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     phases = {p["mode"]: p for p in server.get("phases", [])}
     up, hang = phases.get("up", {}), phases.get("hang", {})
+    up_steady, hang_steady = up.get("steady", {}), hang.get("steady", {})
+    rate = up_steady.get("offered_rps")
+    at = f" at {rate:.0f}/s" if rate else ""
     rows: list[tuple[str, str, str, bool | None]] = [
         (
-            "Sign-ups per second, mail server up",
+            "Sign-ups per second, mail server up (most it answered)",
             num(up.get("rps")),
             "≥ 300",
             None if up.get("rps") is None else up["rps"] >= 300,
         ),
         (
-            "p99 latency, mail server up",
-            ms(up.get("p99_ms")),
+            f"p99 latency{at}, mail server up",
+            ms(up_steady.get("p99_ms")),
             "< 50 ms",
-            None if up.get("p99_ms") is None else up["p99_ms"] < 50,
+            None if up_steady.get("p99_ms") is None else up_steady["p99_ms"] < 50,
         ),
         (
-            "p99 latency, mail server hanging",
-            ms(hang.get("p99_ms")),
+            f"p99 latency{at}, mail server hanging",
+            ms(hang_steady.get("p99_ms")),
             "< 200 ms",
-            None if hang.get("p99_ms") is None else hang["p99_ms"] < 200,
+            None if hang_steady.get("p99_ms") is None else hang_steady["p99_ms"] < 200,
         ),
     ]
     if phases:
-        errors = sum(p["errors"] for p in phases.values())
-        rows.append(("Errors (both phases)", str(errors), "0", errors == 0))
+        errors = sum(p["errors"] + p.get("steady", {}).get("errors", 0) for p in phases.values())
+        rows.append(("Errors (all loads)", str(errors), "0", errors == 0))
         growth = hang["rss_after_mb"] - up["rss_before_mb"] if up and hang else None
         rows.append(
             (
@@ -373,6 +376,23 @@ def server_lines(server: dict[str, Any]) -> list[str]:
             f"{p['mails_delivered']} / {p['mails_queued']} | "
             f"{spool} |"
         )
+    lines += [
+        "",
+        "The same server, then, with sign-ups arriving at a steady rate (open loop: each "
+        "request starts on time whether or not earlier ones have finished; latency counts "
+        "from when it was due):",
+        "",
+        "| Mail server | Offered | Answered/s | p50 | p99 | Max | Errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in server["phases"]:
+        q = p.get("steady") or {}
+        if q:
+            lines.append(
+                f"| {p['mode']} | {num(q.get('offered_rps'))}/s x {q['requests']} | "
+                f"{num(q.get('rps'))} | {ms(q.get('p50_ms'))} | {ms(q.get('p99_ms'))} | "
+                f"{ms(q.get('max_ms'))} | {q['errors']} |"
+            )
     return lines
 
 

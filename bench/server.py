@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
 CONSENT_VERSION = "bench-v1"
+# The arrival rate the target is set at: 300 sign-ups per second.
+STEADY_RATE = 300.0
 # Test-only key, generated per run; never a real secret.
 SECRET_ENV = "HANDBILL_SIGNUP_SECRET_KEYS"
 
@@ -187,7 +189,13 @@ def wait_port(port: int, seconds: float = 15) -> None:
 
 
 def load(
-    work: Path, ports: Ports, tag: str, requests: int, concurrency: int, max_seconds: float
+    work: Path,
+    ports: Ports,
+    tag: str,
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    rate: float = 0,
 ) -> dict[str, Any]:
     out = work / f"load-{tag}.json"
     origin = f"http://127.0.0.1:{ports.web}"
@@ -209,6 +217,8 @@ def load(
         str(concurrency),
         "--max-seconds",
         str(max_seconds),
+        "--rate",
+        str(rate),
         "--json",
         str(out),
     ]
@@ -267,19 +277,33 @@ def phase(
         warmup = load(work, ports, f"{mode}-warmup", min(50, requests), 4, max_seconds)
         before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
         result = load(work, ports, mode, requests, concurrency, max_seconds)
-        after, cpu_used = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
+        cpu_used = cpu_seconds(server.pid) - cpu_before
+        # Then sign-ups arriving at the target rate, to read latency without our own queue
+        # in it (with a fixed number of connections, latency is connections / throughput).
+        steady = load(
+            work,
+            ports,
+            f"{mode}-steady",
+            min(requests, int(STEADY_RATE * 10)),
+            0,
+            max_seconds,
+            rate=STEADY_RATE,
+        )
+        after = rss_mb(server.pid)
         # Give the spool worker a bounded moment to deliver what was queued.
-        queued = result["ok"] + warmup["ok"]
+        queued = result["ok"] + warmup["ok"] + steady["ok"]
         deadline = time.monotonic() + (15 if mode == "up" else 0)
         while time.monotonic() < deadline and delivered(count_file) < queued:
             time.sleep(0.5)
         mail = delivered(count_file)
     log.info(
-        "server, mail %s: %.0f sign-ups/s, p99 %.1f ms, %d errors",
+        "server, mail %s: %.0f sign-ups/s, p99 %.1f ms, %d errors; at %d/s: p99 %.1f ms",
         mode,
         result["rps"] or 0,
         result["p99_ms"] or 0,
         result["errors"],
+        STEADY_RATE,
+        steady["p99_ms"] or 0,
     )
     return {
         **result,
@@ -287,6 +311,7 @@ def phase(
         "rss_before_mb": before,
         "rss_after_mb": after,
         "mails_queued": queued,
+        "steady": steady,
         "server_cpu_ms_per_request": cpu_used * 1000 / max(result["completed"], 1),
         "mails_delivered": mail,
         "spool": spool_counts(work),

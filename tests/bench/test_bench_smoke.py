@@ -118,4 +118,7 @@ def test_server_under_load_or_reported_missing(bench_run: tuple[dict, str]) -> N
         assert phase["errors"] == 0, phase
         assert phase["rps"] > 0 and phase["p99_ms"] >= phase["p50_ms"] > 0
         assert phase["rss_before_mb"] > 0 and phase["rss_after_mb"] > 0
+        steady = phase["steady"]
+        assert steady["offered_rps"] > 0 and steady["completed"] > 0
+        assert steady["p99_ms"] >= steady["p50_ms"] > 0
     assert "| up |" in report and "| hang |" in report
