@@ -7,7 +7,7 @@ PELICAN := $(BIN)/pelican
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: help venv html serve publish clean test lint format
+.PHONY: help venv html serve publish clean test lint format bench bench-smoke
 
 help:
 	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds on save)"
@@ -57,3 +57,22 @@ lint: $(READY)
 format: $(READY)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# --- Benchmarks (bench/): `make bench POSTS=2000 EVENTS=300` writes docs/benchmarks.md ------
+POSTS ?= 2000
+EVENTS ?= 300
+SERIES ?= 50
+ROUNDS ?= 3
+ICS_SERIES ?= 1000
+REQUESTS ?= 3000
+BENCH_OUT ?= /tmp/handbill-bench
+BENCH_ARGS = --posts $(POSTS) --events $(EVENTS) --series $(SERIES) --rounds $(ROUNDS) \
+	--ics-series $(ICS_SERIES) --requests $(REQUESTS)
+
+bench: $(READY)
+	$(BIN)/python -m bench.run $(BENCH_ARGS) --out $(BENCH_OUT) \
+		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS)"
+
+# The same at a tiny size, as CI runs it: tests/bench/test_bench_smoke.py (no timing checks).
+bench-smoke: $(READY)
+	$(BIN)/pytest tests/bench -q

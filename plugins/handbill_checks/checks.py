@@ -34,19 +34,29 @@ class BuildChecks:
         self.output = Path(pelican.settings["OUTPUT_PATH"])
         self.siteurl = pelican.settings.get("SITEURL", "")
         self.sources: dict[Path, str] = {}
+        self._output_real: Path | None = None
         self.errors = ErrorCounter()
         logging.getLogger().addHandler(self.errors)
         weakref.finalize(self, logging.getLogger().removeHandler, self.errors)
         BuildChecks.live.add(self)
 
     def page_written(self, path: str, context: dict[str, Any]) -> None:
-        written = Path(path).resolve()
-        if self.output.resolve() not in written.parents:
-            return
+        # Cheapest test first: most pages written (listings, tags, feeds) are no post or page,
+        # and resolving a path costs a system call per folder in it.
         content = context.get("article") or context.get("page")
         source = getattr(content, "source_path", None)
-        if source and getattr(content, "save_as", None):
-            self.sources[written] = display_path(source)
+        if not (source and getattr(content, "save_as", None)):
+            return
+        written = Path(path).resolve()
+        if self.output_real() not in written.parents:
+            return
+        self.sources[written] = display_path(source)
+
+    def output_real(self) -> Path:
+        # The output folder exists once pages are written; resolve it once per build.
+        if self._output_real is None:
+            self._output_real = self.output.resolve()
+        return self._output_real
 
     def finish(self) -> None:
         if self.settings["check_links"]:
@@ -54,6 +64,7 @@ class BuildChecks:
         failed = self.errors.count
         self.errors.count = 0
         self.sources.clear()
+        self._output_real = None
         if failed and self.settings["fail_on_error"]:
             log.critical("The site was not published: fix the %d problem(s) listed above.", failed)
             raise SystemExit(1)

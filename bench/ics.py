@@ -1,0 +1,104 @@
+"""Time the ICS generation alone for N recurring series (run by bench/profile.py).
+
+The series are read, validated and modelled first (not timed); then the timer covers
+what the build does for calendars: one calendar with every series, and one file per series.
+
+    python -m bench.ics --series 1000 --dir /tmp/handbill-bench/ics --json result.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from .generate import NOW, write_series_only
+
+log = logging.getLogger(__name__)
+TIMEZONE = "Europe/London"
+
+
+def load_events(folder: Path) -> tuple[list[Any], Any]:
+    """The events plugin's own load -> validate -> model steps, as its generator runs them."""
+    from handbill_events.load import read_yaml
+    from handbill_events.model import build_event
+    from handbill_events.settings import from_pelican
+    from handbill_events.validate import check_event
+
+    cfg = from_pelican(
+        {
+            "TIMEZONE": TIMEZONE,
+            "SITENAME": "Bench",
+            "SITEURL": "https://b.example",
+            "HANDBILL_EVENTS": {"now": NOW.isoformat()},
+        }
+    )
+    events = []
+    for path in sorted(folder.glob("*.yaml")):
+        data, problems = read_yaml(path, path.name)
+        spec, more = check_event(data, path.name, path.stem, TIMEZONE, "events")
+        if problems or more or spec is None:
+            raise ValueError(f"{path.name}: {[str(p) for p in problems + more]}")
+        event = build_event(spec, cfg, None)
+        event.url = f"events/{spec.slug}/"
+        events.append(event)
+    return events, cfg
+
+
+def time_ics(events: list[Any], cfg: Any) -> dict[str, Any]:
+    from handbill_events import ics
+
+    started = time.perf_counter()
+    combined = ics.build_calendar(events, cfg, name="Bench", url="https://b.example/events/")
+    one_calendar = time.perf_counter() - started
+    started = time.perf_counter()
+    singles = [ics.build_calendar([e], cfg, name=None, keep_past=True) for e in events]
+    per_event = time.perf_counter() - started
+    return {
+        "available": True,
+        "series": len(events),
+        "calendar_seconds": one_calendar,
+        "per_event_seconds": per_event,
+        "total_seconds": one_calendar + per_event,
+        "calendar_bytes": len(combined),
+        "vevents": combined.count(b"BEGIN:VEVENT"),
+        "per_event_bytes": sum(len(s) for s in singles),
+    }
+
+
+def measure(folder: Path, series: int) -> dict[str, Any]:
+    try:
+        import handbill_events  # noqa: F401
+    except ImportError:
+        return {"available": False, "reason": "the events plugin is not on this branch yet"}
+    shutil.rmtree(folder / "events", ignore_errors=True)
+    write_series_only(folder / "events", series)
+    try:
+        started = time.perf_counter()
+        events, cfg = load_events(folder / "events")
+        setup = time.perf_counter() - started
+        result = time_ics(events, cfg)
+    except Exception as exc:  # an API that moved must not stop the rest of the benchmark
+        log.exception("ICS benchmark failed")
+        return {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
+    return {**result, "load_model_seconds": setup}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=1000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/handbill-bench/ics"))
+    parser.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    result = measure(args.dir, args.series)
+    args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    log.info("ICS: %s", result)
+
+
+if __name__ == "__main__":
+    main()
