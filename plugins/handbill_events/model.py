@@ -63,15 +63,15 @@ class Occurrence:
     def ended(self, now: datetime) -> bool:
         return self.end_utc <= now
 
-    @property
+    @cached_property  # read by the upcoming list on every page of the site
     def when(self) -> str:
         return when_text(self)
 
-    @property
+    @cached_property
     def start_iso(self) -> str:
         return self.start.isoformat()
 
-    @property
+    @cached_property
     def end_iso(self) -> str:
         """Machine-readable end for <time> and the ageing script (exclusive for all-day)."""
         return self.end_utc.isoformat()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import ROOT
+from sitebuild import CONTENT, ROOT
 
 BROKEN_POST = """Title: A post with a mistake
 Date: 2026-11-01 12:00
@@ -38,8 +38,6 @@ def publish(content: Path, output: Path) -> subprocess.CompletedProcess[str]:
 def broken_publish(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     import shutil
 
-    from sitebuild import CONTENT
-
     content = tmp_path_factory.mktemp("broken") / "content"
     shutil.copytree(CONTENT, content)
     (content / "posts" / "broken-link.md").write_text(BROKEN_POST, encoding="utf-8")
@@ -60,7 +58,22 @@ def test_message_names_the_file_and_the_link(
 
 
 def test_clean_content_publishes(tmp_path: Path) -> None:
-    from sitebuild import CONTENT
 
     result = publish(CONTENT, tmp_path / "output")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_theme_publishes_without_the_events_and_signup_plugins(tmp_path: Path) -> None:
+    # A group may turn plugins off: the theme must then link to nothing they would have made.
+    settings = tmp_path / "noplugins.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from publishconf import *  # noqa: F403\n"
+        'PLUGINS = ["handbill_checks"]\n',
+        encoding="utf-8",
+    )
+    pelican = Path(sys.executable).parent / "pelican"
+    command = [str(pelican), str(CONTENT), "-o", str(tmp_path / "out"), "-s", str(settings)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (tmp_path / "out" / "events").exists()

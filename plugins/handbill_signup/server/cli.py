@@ -1,6 +1,6 @@
 """`handbill-signup`: run the server, the spool worker, and look after the spool.
 
-handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 2]
+handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 4]
 handbill-signup worker --config signup.toml          # delivers the spool, runs forever
 handbill-signup spool show --config signup.toml      # what is waiting, and why
 handbill-signup spool drain --config signup.toml     # try everything now, once
@@ -114,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
 
     serve = command("serve", _serve, "run the web server (gunicorn)")
     serve.add_argument("--bind", default="127.0.0.1:8081")
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=int, default=4)
     worker = command("worker", _worker, "deliver the spool, forever")
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
     command("check", _check, "check the configuration")
