@@ -146,12 +146,12 @@ def build_calendar(
     description: str = "",
     url: str = "",
     keep_past: bool = False,
-    made: dict[str, list[VEvent]] | None = None,
+    made: dict[str, bytes] | None = None,
 ) -> bytes:
     """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events.
 
-    `made` keeps each event's VEVENTs by UID, so that an event that is in several
-    calendars (all, its category, its own) is built once.
+    `made` keeps each event's serialised VEVENTs by UID, so that an event that is in
+    several calendars (all, its category, its own) is built and serialised once.
     """
     made = {} if made is None else made
     events = sorted((e for e in events if keep_past or in_window(e, settings)), key=lambda e: e.uid)
@@ -178,9 +178,10 @@ def build_calendar(
         cal.add("x-published-ttl", f"PT{settings.refresh_hours}H")
     for tz in _timezones(events, settings):
         cal.add_component(tz)
+    # Serialising is most of the cost, and a component serialises the same alone as
+    # nested, so each event's bytes are made once and spliced into every calendar.
     for event in events:
         if event.uid not in made:
-            made[event.uid] = vevents(event, settings)
-        for vevent in made[event.uid]:
-            cal.add_component(vevent)
-    return cal.to_ical()
+            made[event.uid] = b"".join(v.to_ical() for v in vevents(event, settings))
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *(made[e.uid] for e in events), b"END:VCALENDAR", end])
