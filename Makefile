@@ -16,6 +16,7 @@ help:
 	@echo "make publish  build the public site into $(OUTPUT)/ with publishconf.py (fails on broken links or events)"
 	@echo "make clean    remove $(OUTPUT)/ and the build cache"
 	@echo "make lint     check the code style with ruff"
+	@echo "make bench    benchmark the build and the sign-up server (POSTS=2000 EVENTS=300 ...); writes docs/benchmarks.md"
 
 $(READY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
