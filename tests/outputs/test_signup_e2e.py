@@ -8,7 +8,6 @@ proxy, as the nginx set-up in docs/operators.md has it.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page
+from signup.support import env, start_server
 
 from outputs.served import ProxyingSiteHandler
 from sitebuild import build_site
@@ -33,7 +33,6 @@ from sitebuild import build_site
 pytest.importorskip("handbill_signup.server", reason="the sign-up server is not installed")
 
 SIGNUP = Path(sys.executable).parent / "handbill-signup"
-SECRET = "output-checks-signing-key-0123456789abcdef"
 CONSENT_VERSION = "2026-11-e2e"
 CONSENT_TEXT = "Yes, email me news from {group}. I can unsubscribe at any time."
 KEEPER = "keeper@anytown.example.org"
@@ -69,7 +68,7 @@ class SignupSite:
         for _ in range(20):
             subprocess.run(
                 [str(SIGNUP), "spool", "drain", "--config", str(self.config)],
-                env=server_env(),
+                env=env(),
                 capture_output=True,
                 timeout=60,
                 check=True,
@@ -84,10 +83,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def server_env() -> dict[str, str]:
-    return {**os.environ, "HANDBILL_SIGNUP_SECRET_KEYS": SECRET}
 
 
 def write_config(folder: Path, site_url: str, smtp_port: int) -> Path:
@@ -130,36 +125,6 @@ inbox = "hello@anytown.example.org"
     return config
 
 
-def start_signup_server(config: Path, port: int) -> subprocess.Popen:
-    log = (config.parent / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(SIGNUP),
-            "serve",
-            "--config",
-            str(config),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        env=server_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"the sign-up server did not start:\n{(config.parent / 'server.log').read_text()}")
-
-
 @pytest.fixture(scope="module")
 def signup_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignupSite]:
     folder = tmp_path_factory.mktemp("signup-e2e")
@@ -180,7 +145,7 @@ def signup_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignupSite
         FEED_DOMAIN=url,
         HANDBILL_SIGNUP={"config": str(config), "server_url": "/signup"},
     )
-    server = start_signup_server(config, backend_port)
+    server = start_server(config, backend_port, workers=1)
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
         yield SignupSite(url, config, inbox)
