@@ -96,6 +96,11 @@ MARKDOWN = {
 }
 # Same content -> same bytes: no build timestamps in the output.
 OUTPUT_RETENTION = []
+# While previewing, keep each post's converted text in cache/ and reread only the posts that
+# changed since the last build. `make clean` empties it (do that after changing MARKDOWN).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
 
 # --- Theme ------------------------------------------------------------------------
 # Pages (by slug) linked from the main menu and from the footer.
@@ -107,7 +112,14 @@ SOCIAL_IMAGE_ALT = ""
 
 # Templates escape every value unless marked |safe, so a title such as `A&E "review"` is
 # always valid HTML. Content and summaries are HTML already and are marked |safe in the theme.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Pelican makes a new template environment for every build (also each `make serve` rebuild),
+# so checking template files for changes on every page (auto_reload) would only cost time.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "auto_reload": False,
+}
 
 # --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---
 # The consent wording, its version and the list's name come from the same signup.toml the

@@ -11,6 +11,8 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("HANDBILL_SITEURL", "https://anytown-sos-nhs.example.org")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# The public site is always built from the files themselves, never from the preview's cache.
+LOAD_CONTENT_CACHE = False
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
@@ -20,6 +22,10 @@ CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
 RSS_FEED_SUMMARY_ONLY = True
+# Feed readers keep what they have already fetched, so a feed only needs the latest posts;
+# 20 (Pelican's default is 100) keeps each of the ~200 category and tag feeds small to
+# fetch and quick to build.
+FEED_MAX_ITEMS = 20
 
 # A broken link or an invalid event stops the publish with a list of every problem.
 HANDBILL_CHECKS = {"fail_on_error": True}
