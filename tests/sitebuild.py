@@ -24,6 +24,13 @@ def build_site(output: Path, settings_file: str = "pelicanconf.py", **overrides)
     return output
 
 
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, by its path inside the site."""
+    return {
+        str(f.relative_to(site)): f.read_bytes() for f in sorted(site.rglob("*")) if f.is_file()
+    }
+
+
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 

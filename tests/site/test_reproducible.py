@@ -2,13 +2,7 @@
 
 from pathlib import Path
 
-from sitebuild import build_site
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {
-        str(f.relative_to(site)): f.read_bytes() for f in sorted(site.rglob("*")) if f.is_file()
-    }
+from sitebuild import build_site, snapshot
 
 
 def test_two_publish_builds_are_byte_identical(tmp_path: Path) -> None:
