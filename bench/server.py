@@ -366,3 +366,28 @@ def bench(
         "phases": phases,
         "logs": str(work),
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Only the sign-up server benchmark, without building a site:
+
+    python -m bench.server --requests 3000 --workers 2 --out /tmp/handbill-bench-server
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the sign-up server under load, alone")
+    parser.add_argument("--requests", type=int, default=3000, help="sign-ups per phase")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-seconds", type=float, default=120, help="per load phase")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/handbill-bench-server"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    result = bench(args.out, args.requests, args.concurrency, args.max_seconds, args.workers)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
