@@ -3,7 +3,8 @@
 The store only ever sees keys that are HMACs of addresses and IPs (see `Keyer`), never the
 values themselves. `CounterStore` is the interface; `SQLiteStore` (one file, safe across
 processes on one host) is the default, and a shared store (e.g. Redis) can serve several
-hosts by implementing the same two methods.
+hosts by implementing the same two methods (and `hits`, to count a sign-up's limits in
+one round trip: see `hit_all`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
+
+# (key, limit, window): one rate limit to count an event against.
+Check = tuple[str, int, float]
+# The limit and window of the decoy checks in `hit_all`: high enough never to refuse.
+DECOY_LIMIT, DECOY_WINDOW = 1 << 30, 1.0
 
 
 class CounterStore(Protocol):
@@ -27,6 +34,25 @@ class CounterStore(Protocol):
     def first(self, key: str, ttl: float) -> bool:
         """Return True only the first time `key` is seen within `ttl` seconds."""
         ...
+
+
+def hit_all(store: CounterStore, checks: Sequence[Check], decoy: str) -> int:
+    """`hit` for each check in order, stopping at the first one over its limit; each check
+    after that is done on `decoy` instead (a key that limits nothing), so a refusal costs
+    the same store work as a pass. Returns how many checks passed: all of them means
+    allowed. One atomic step if the store has `hits` (SQLiteStore), else one `hit` each."""
+    hits = getattr(store, "hits", None)
+    if hits is not None:
+        return hits(checks, decoy)
+    passed, refused = 0, False
+    for key, limit, window in checks:
+        if refused:
+            store.hit(decoy, DECOY_LIMIT, DECOY_WINDOW)
+        elif store.hit(key, limit, window):
+            passed += 1
+        else:
+            refused = True
+    return passed
 
 
 class Keyer:
@@ -42,7 +68,12 @@ class Keyer:
 
 class SQLiteStore:
     """Sliding-window counters in one SQLite file. Each write is one IMMEDIATE transaction,
-    so concurrent gunicorn workers cannot both take the last free slot."""
+    so concurrent gunicorn workers cannot both take the last free slot.
+
+    WAL with synchronous=NORMAL: a commit is an append to the log, with no fsync; the log
+    is synced at checkpoints. A power cut can lose the last few counts (the file stays
+    consistent), which only makes the limits briefly more lenient: counters are not
+    precious, and the durable things (queued mail) live in the spool, not here."""
 
     def __init__(self, path: Path, clock=time.time) -> None:
         self.path = Path(path)
@@ -61,6 +92,7 @@ class SQLiteStore:
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")  # per connection; see the class doc
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
@@ -76,6 +108,25 @@ class SQLiteStore:
                 return False
             db.execute("INSERT INTO hits (key, at) VALUES (?, ?)", (key, now))
             return True
+
+    def hits(self, checks: Sequence[Check], decoy: str) -> int:
+        """`hit_all` in one transaction."""
+        # One transaction for all the checks: one lock and one commit per sign-up, not one
+        # per limit. The same statements run whether a check passes or not: a refused
+        # check records its event on the decoy key instead.
+        now = self._clock()
+        passed, refused = 0, False
+        with self._tx() as db:
+            for key, limit, window in checks:
+                if refused:
+                    key, limit, window = decoy, DECOY_LIMIT, DECOY_WINDOW
+                db.execute("DELETE FROM hits WHERE key = ? AND at <= ?", (key, now - window))
+                (count,) = db.execute("SELECT COUNT(*) FROM hits WHERE key = ?", (key,)).fetchone()
+                ok = count < limit
+                db.execute("INSERT INTO hits (key, at) VALUES (?, ?)", (key if ok else decoy, now))
+                passed += ok and not refused
+                refused = refused or not ok
+        return passed
 
     def first(self, key: str, ttl: float) -> bool:
         now = self._clock()
