@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from . import messages
 from .config import Config
-from .jobs import handoff_jobs, mail_job
+from .jobs import confirmation_job, handoff_jobs, mail_job
 from .spool import Spool
 from .store import CounterStore, Keyer, hit_all
 from .tokens import InvalidToken, Pending, Tokens
@@ -165,13 +165,13 @@ class SignupService:
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
             return Outcome(Status.INVALID, errors)
-        # Build the mail before checking the limits, and write a decoy file when limited:
+        # Sign the link before checking the limits, and write a decoy file when limited:
         # a limited answer must not come back measurably faster, or its timing would tell
-        # whether someone asked to join with that address today.
+        # whether someone asked to join with that address today. The mail itself is built
+        # by the spool worker, from this record, whichever way the limits go.
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
-        msg = messages.confirmation(self.cfg, pending.email, link, job_id)
-        job = mail_job(job_id, "confirmation", msg, self.cfg.mail_from)
+        job = confirmation_job(job_id, pending.email, link)
         if not self._may_confirm(visitor.ip, pending.email):
             self.spool.decoy(job)
             return OK

@@ -26,7 +26,7 @@ DIRS = ("tmp", "queue", "active", "done", "failed")
 @dataclass
 class Job:
     id: str
-    kind: str  # "smtp" or "http"
+    kind: str  # "smtp" (a finished mail), "mail" (built when sent: jobs.render) or "http"
     data: dict[str, Any]
     purpose: str = ""  # for `spool show`: "confirmation", "handoff", "contact", ...
     created: float = field(default_factory=time.time)

@@ -17,15 +17,17 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from . import messages
 from .config import Config
-from .jobs import mail_job
+from .jobs import mail_job, render
 from .spool import Job, Spool
 from .store import SQLiteStore
 
 log = logging.getLogger(__name__)
 DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
+MAIL_KINDS = ("smtp", "mail")  # jobs that go to the mail server (see jobs.py)
 COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
 
 
@@ -48,7 +50,9 @@ class Deliverer:
 
     def deliver(self, job: Job) -> None:
         if job.kind == "smtp":
-            self._smtp(job)
+            self._smtp(job.data)
+        elif job.kind == "mail":
+            self._smtp(render(self.cfg, job))
         elif job.kind == "http":
             self._http(job)
         else:
@@ -65,14 +69,14 @@ class Deliverer:
             conn.starttls(context=ssl.create_default_context())
         return conn
 
-    def _smtp(self, job: Job) -> None:
-        raw = base64.b64decode(job.data["message"])
-        options = ["SMTPUTF8"] if job.data.get("smtputf8") else []
+    def _smtp(self, data: dict[str, Any]) -> None:
+        raw = base64.b64decode(data["message"])
+        options = ["SMTPUTF8"] if data.get("smtputf8") else []
         try:
             with self._connect() as conn:
                 if self.cfg.smtp.username and self.cfg.smtp.password:
                     conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
-                conn.sendmail(job.data["from"], job.data["to"], raw, mail_options=options)
+                conn.sendmail(data["from"], data["to"], raw, mail_options=options)
         except smtplib.SMTPNotSupportedError as exc:
             raise PermanentError("the mail server does not support SMTPUTF8") from exc
         except smtplib.SMTPRecipientsRefused as exc:
@@ -156,7 +160,7 @@ class Worker:
         result = RunResult()
         smtp_down = False
         for queued in self.spool.due(ignore_backoff=ignore_backoff):
-            if smtp_down and queued.kind == "smtp":
+            if smtp_down and queued.kind in MAIL_KINDS:
                 result.deferred += 1
                 continue
             job = self.spool.claim(queued)
