@@ -1,6 +1,6 @@
 """`handbill-signup`: run the server, the spool worker, and look after the spool.
 
-handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 4]
+handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 4] [--threads 4]
 handbill-signup worker --config signup.toml          # delivers the spool, runs forever
 handbill-signup spool show --config signup.toml      # what is waiting, and why
 handbill-signup spool drain --config signup.toml     # try everything now, once
@@ -36,6 +36,11 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             self.cfg.set("bind", [args.bind])
             self.cfg.set("workers", args.workers)
+            # Threads, so a worker waiting on the spool's fsyncs or the SQLite lock serves
+            # the next request meanwhile (and concurrent fsyncs share a journal commit);
+            # gthread also keeps browsers' connections alive, which sync workers cannot.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 30)
             # Access logs would carry confirmation tokens (readable addresses): off.
             self.cfg.set("accesslog", None)
@@ -114,7 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
     serve = command("serve", _serve, "run the web server (gunicorn)")
     serve.add_argument("--bind", default="127.0.0.1:8081")
-    serve.add_argument("--workers", type=int, default=4)
+    serve.add_argument("--workers", type=int, default=4, help="processes: one per core")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
     worker = command("worker", _worker, "deliver the spool, forever")
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
     command("check", _check, "check the configuration")

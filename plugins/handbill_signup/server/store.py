@@ -80,6 +80,10 @@ class SQLiteStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._local = threading.local()
+        # Threads of one process take turns here rather than in SQLite's busy handler,
+        # which sleeps (1 ms, 2 ms, 5 ms ...) between tries; other processes still wait
+        # on the database lock itself.
+        self._turn = threading.Lock()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL)")
@@ -97,7 +101,7 @@ class SQLiteStore:
         return conn
 
     def _tx(self):
-        return _Transaction(self._connect())
+        return _Transaction(self._connect(), self._turn)
 
     def hit(self, key: str, limit: int, window: float) -> bool:
         now = self._clock()
@@ -174,12 +178,21 @@ class MemoryStore:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, turn: threading.Lock) -> None:
         self.conn = conn
+        self.turn = turn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.turn.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.turn.release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.turn.release()
