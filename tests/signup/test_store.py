@@ -92,3 +92,32 @@ def test_hit_all_counts_in_order_and_the_same_in_both_stores(tmp_path):
     rows = dict(db.execute("SELECT key, COUNT(*) FROM hits GROUP BY key").fetchall())
     assert rows == {"ip": 3, "address": 1, "global": 1, "decoy": 7}
     assert sum(rows.values()) == 4 * len(checks), "one row per check, refused or not"
+
+
+def test_kept_counts_match_the_rows(tmp_path):
+    """SQLiteStore keeps each key's count in `counts` rather than COUNT(*) over the window
+    (which grew with every sign-up of a busy hour): it must always equal the rows."""
+    now = [1000.0]
+    path = tmp_path / "s.sqlite3"
+    store = SQLiteStore(path, clock=lambda: now[0])
+    db = sqlite3.connect(path)
+
+    def rows() -> dict[str, int]:
+        return dict(db.execute("SELECT key, COUNT(*) FROM hits GROUP BY key").fetchall())
+
+    def counts() -> dict[str, int]:
+        return dict(db.execute("SELECT key, n FROM counts WHERE n > 0").fetchall())
+
+    for _ in range(12):
+        now[0] += 7
+        store.hit("a", 3, 20)
+        store.hits([("b", 5, 30), ("a", 3, 20)], "decoy")
+        assert counts() == rows()
+    assert not store.hit("a", 3, 20)
+    store.purge(max_window=10)
+    assert counts() == rows()
+    # A database from before `counts` (or one left uneven) is recounted when opened.
+    db.execute("DELETE FROM counts")
+    db.commit()
+    SQLiteStore(path, clock=lambda: now[0])
+    assert counts() == rows() and rows()
