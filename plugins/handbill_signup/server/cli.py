@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -57,6 +58,10 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _worker(cfg: Config, args: argparse.Namespace) -> int:
+    if args.nice:
+        # Visitors first: on a busy host the mail waits a moment in the spool, which is
+        # what it is for, rather than the web workers waiting for the CPU.
+        os.nice(args.nice)
     log.info("spool worker started on %s", cfg.spool_dir)
     Worker(cfg, Spool(cfg.spool_dir), store=SQLiteStore(cfg.state_file)).run_forever(args.poll)
     return 0
@@ -123,6 +128,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=4, help="threads per worker")
     worker = command("worker", _worker, "deliver the spool, forever")
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
+    worker.add_argument(
+        "--nice", type=int, default=10, help="CPU priority below the web server (0: same)"
+    )
     command("check", _check, "check the configuration")
     spool = sub.add_parser("spool", help="show or drain the mail spool")
     spool_sub = spool.add_subparsers(dest="spool_command", required=True)
