@@ -177,10 +177,9 @@ class SignupService:
             return OK
         if not self._put([job]):
             return Outcome(Status.UNAVAILABLE)
-        # DEBUG: the worker logs each delivery already, and one more line per sign-up
-        # (and an HMAC to name it) is CPU spent on every request of a busy hour.
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("confirmation queued for %s", self.key("address", pending.email)[:16])
+        # At INFO like "rate limit reached" in _may_confirm: one log line either way, so a
+        # limited answer takes as long as a sent one.
+        log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
         return OK
 
     def _may_confirm(self, ip: str, email: str) -> bool:
