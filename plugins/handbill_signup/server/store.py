@@ -91,7 +91,7 @@ class SQLiteStore:
             db.execute("CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, until REAL)")
             db.execute("CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER)")
         with self._tx() as db:
-            _recount(db)  # a database from before `counts`, or one a crash left uneven
+            _recount(db)  # a database from before `counts`, or written by an older version
 
     def _connect(self) -> sqlite3.Connection:
         # One connection per thread and process: connections must not cross a fork.
