@@ -15,7 +15,7 @@ import logging
 import os
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,9 @@ class Spool:
 
     def _write_tmp(self, job: Job) -> str:
         tmp = f"{self._root}/tmp/{job.id}.{uuid.uuid4().hex}.json"
-        data = json.dumps(asdict(job)).encode("utf-8")
+        # vars(), not asdict(): asdict deep-copies the data on every request, and the job
+        # is only read here. Same fields, same order, same JSON.
+        data = json.dumps(vars(job)).encode("utf-8")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             while data:
