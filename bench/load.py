@@ -62,24 +62,52 @@ def request_bytes(target: Target, n: int) -> bytes:
     return head.encode() + body
 
 
+class Exchange(asyncio.Protocol):
+    """One request on its own connection, read until the server closes it. A protocol
+    rather than asyncio streams: the generator shares the server's cores, so every bit of
+    its CPU per request comes out of the server's."""
+
+    def __init__(self, payload: bytes, done: asyncio.Future[bytes]) -> None:
+        self.payload = payload
+        self.done = done
+        self.head = b""  # enough of the answer to hold the status line
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        transport.write(self.payload)  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        if len(self.head) < 64:
+            self.head += data
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            if exc is None:
+                self.done.set_result(self.head)
+            else:
+                self.done.set_exception(exc)
+
+
 async def one(
     target: Target, n: int, tally: Tally, timeout: float, due: float | None = None
 ) -> None:
     # Open-loop requests count from when they were due, so a server that falls behind is
     # charged for the wait too (no "coordinated omission").
     started = time.perf_counter() if due is None else due
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[bytes] = loop.create_future()
+    exchange = Exchange(request_bytes(target, n), done)
     try:
         async with asyncio.timeout(timeout):
-            reader, writer = await asyncio.open_connection(target.host, target.port)
-            writer.write(request_bytes(target, n))
-            await writer.drain()
-            status_line = await reader.readline()
-            await reader.read()  # the rest, until the server closes
-            writer.close()
+            await loop.create_connection(lambda: exchange, target.host, target.port)
+            head = await done  # the whole answer, until the server closes
     except (OSError, TimeoutError) as exc:
+        if exchange.transport is not None:
+            exchange.transport.close()
         tally.count(type(exc).__name__)
         return
-    parts = status_line.split()
+    parts = head.split(b"\r\n", 1)[0].split()
     status = parts[1].decode() if len(parts) > 1 else "no-status"
     tally.count(status)
     # A sign-up is answered with 303 to "check your email"; anything else is an error.

@@ -370,9 +370,9 @@ def server_lines(server: dict[str, Any]) -> list[str]:
         "keeps every message for later.",
         "",
         "| Mail server | Sign-ups/s | p50 | p99 | Max | Errors | Statuses | "
-        "Memory before → after | Server CPU per sign-up | Mails delivered / queued | "
-        "Spool after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "Memory before → after | Server CPU per sign-up | Load generator CPU per sign-up | "
+        "Spool worker CPU | Mails delivered / queued | Spool after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in server["phases"]:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(p["statuses"].items()))
@@ -382,6 +382,8 @@ def server_lines(server: dict[str, Any]) -> list[str]:
             f"{ms(p['max_ms'])} | {p['errors']} | {statuses} | "
             f"{mb(p['rss_before_mb'])} → {mb(p['rss_after_mb'])} | "
             f"{ms(p.get('server_cpu_ms_per_request'))} | "
+            f"{ms(p.get('client_cpu_ms_per_request'))} | "
+            f"{sec(p.get('worker_cpu_seconds'))} | "
             f"{p['mails_delivered']} / {p['mails_queued']} | "
             f"{spool} |"
         )

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -222,6 +223,7 @@ def load(
         "--json",
         str(out),
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (work / f"load-{tag}.log").open("w", encoding="utf-8") as log_out:
         subprocess.run(
             cmd,
@@ -231,7 +233,12 @@ def load(
             timeout=max_seconds + 30,
             check=False,
         )
-    return json.loads(out.read_text(encoding="utf-8"))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    # The load generator runs on the same cores as the server: what it costs them.
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    result["client_cpu_ms_per_request"] = cpu * 1000 / max(requests, 1)
+    return result
 
 
 def spool_counts(work: Path) -> dict[str, int]:
@@ -254,6 +261,7 @@ def phase(
     ports: Ports,
     mode: str,
     server: subprocess.Popen,
+    worker: subprocess.Popen,
     requests: int,
     concurrency: int,
     max_seconds: float,
@@ -276,6 +284,7 @@ def phase(
         # A short warm-up so imports and first-request costs are not in "before".
         warmup = load(work, ports, f"{mode}-warmup", min(50, requests), 4, max_seconds)
         before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
+        worker_cpu_before = cpu_seconds(worker.pid)
         result = load(work, ports, mode, requests, concurrency, max_seconds)
         cpu_used = cpu_seconds(server.pid) - cpu_before
         # Then sign-ups arriving at the target rate, to read latency without our own queue
@@ -296,6 +305,7 @@ def phase(
         while time.monotonic() < deadline and delivered(count_file) < queued:
             time.sleep(0.5)
         mail = delivered(count_file)
+        worker_cpu = cpu_seconds(worker.pid) - worker_cpu_before
     log.info(
         "server, mail %s: %.0f sign-ups/s, p99 %.1f ms, %d errors; at %d/s: p99 %.1f ms",
         mode,
@@ -314,6 +324,8 @@ def phase(
         "steady": steady,
         "server_cpu_ms_per_request": cpu_used * 1000 / max(result["completed"], 1),
         "mails_delivered": mail,
+        # The spool worker shares the cores too; it builds and sends the mail.
+        "worker_cpu_seconds": worker_cpu,
         "spool": spool_counts(work),
     }
 
@@ -348,11 +360,11 @@ def bench(
     try:
         with (
             process(serve, work / "server.log", work, env) as server,
-            process(worker, work / "worker.log", work, env),
+            process(worker, work / "worker.log", work, env) as spool_worker,
         ):
             wait_healthy(f"{origin}/signup/health", server)
             phases = [
-                phase(work, ports, mode, server, requests, concurrency, max_seconds)
+                phase(work, ports, mode, server, spool_worker, requests, concurrency, max_seconds)
                 for mode in ("up", "hang")
             ]
     except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as exc:
@@ -366,3 +378,28 @@ def bench(
         "phases": phases,
         "logs": str(work),
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Only the sign-up server benchmark, without building a site:
+
+    python -m bench.server --requests 3000 --workers 2 --out /tmp/handbill-bench-server
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the sign-up server under load, alone")
+    parser.add_argument("--requests", type=int, default=3000, help="sign-ups per phase")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-seconds", type=float, default=120, help="per load phase")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/handbill-bench-server"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    result = bench(args.out, args.requests, args.concurrency, args.max_seconds, args.workers)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -280,3 +280,69 @@ def test_replay_after_a_new_key_is_added_hands_off_once(tmp_path, smtp):
     again = SignupService(rotated, MemoryStore(), Spool(rotated.spool_dir))
     assert again.confirm({"t": token}, LOCAL).status is Status.OK
     assert len(again.spool.jobs()) == 1
+
+
+def test_worker_builds_the_confirmation_the_request_used_to_build(tmp_path, smtp):
+    """The request queues a small record and the worker builds the mail from it: it must be
+    the message the request used to build, byte for byte (headers, fixed Message-ID, the
+    request's time as Date), and the same bytes on every attempt."""
+    import base64
+    import time
+    from email.utils import parsedate_to_datetime
+
+    from handbill_signup.server import messages
+    from handbill_signup.server.jobs import mail_job, render
+
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
+    assert service.subscribe({**JOIN, "email": "ann@example.org"}, LOCAL).status is Status.OK
+    [job] = service.spool.jobs()
+    assert job.kind == "mail" and job.purpose == "confirmation"
+    assert set(job.data) == {"template", "to", "link"}, "no mail is built in the request"
+    assert job.data["link"].startswith(f"{cfg.public_url}/confirm?t=")
+    # As the request built it before (messages.confirmation + mail_job), at the same time.
+    old = messages.confirmation(cfg, "ann@example.org", job.data["link"], job.id, job.created)
+    expected = mail_job(job.id, "confirmation", old, cfg.mail_from).data
+    assert render(cfg, job) == expected
+    time.sleep(1.1)  # a later attempt: same Date, same bytes
+    assert render(cfg, job) == expected
+    assert Worker(cfg, service.spool).run_once(ignore_backoff=True).sent == 1
+    [received] = smtp.sink.to("ann@example.org")
+    assert received.raw.rstrip(b"\r\n") == base64.b64decode(expected["message"]).rstrip(b"\r\n")
+    msg = received.msg
+    assert msg["Message-ID"] == f"<{job.id}@anytown.example.org>"
+    assert msg["From"] == "Anytown Save Our NHS <join@anytown.example.org>"
+    assert msg["To"] == "ann@example.org" and received.rcpts == ["ann@example.org"]
+    assert msg["Subject"] == cfg.confirm_subject
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert int(parsedate_to_datetime(msg["Date"]).timestamp()) == int(job.created)
+    assert job.data["link"] in msg.get_content()
+
+
+def test_confirmation_queued_earlier_keeps_its_date_and_smtputf8(tmp_path, smtp):
+    """A confirmation sent late (the mail server was down) says when it was asked for; a
+    non-ASCII address still goes out with SMTPUTF8 now the worker builds the mail."""
+    from email.utils import parsedate_to_datetime
+
+    from handbill_signup.server.jobs import confirmation_job, render
+
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    spool = Spool(cfg.spool_dir)
+    job = confirmation_job("confirm-late", "jörg@example.org", f"{cfg.public_url}/confirm?t=x")
+    job.created -= 3 * 3600
+    spool.put(job)
+    assert render(cfg, job)["smtputf8"] is True
+    assert Worker(cfg, spool).run_once(ignore_backoff=True).sent == 1
+    [received] = smtp.sink.to("jörg@example.org")
+    assert int(parsedate_to_datetime(received.msg["Date"]).timestamp()) == int(job.created)
+    assert b"To: j\xc3\xb6rg@example.org\r\n" in received.raw
+
+
+def test_unknown_mail_template_fails_without_stopping_the_worker(tmp_path, smtp):
+    from handbill_signup.server.spool import Job
+
+    cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
+    spool = Spool(cfg.spool_dir)
+    spool.put(Job(id="mail-odd", kind="mail", purpose="confirmation", data={"template": "x"}))
+    assert Worker(cfg, spool).run_once(ignore_backoff=True).failed == 1
+    assert [j.id for j in spool.jobs("failed")] == ["mail-odd"] and not smtp.sink.messages

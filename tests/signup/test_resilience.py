@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
 import statistics
 import subprocess
 import threading
 import time
+from typing import ClassVar
 
 import pytest
 
+from handbill_signup.server.config import load_config
+from handbill_signup.server.service import Visitor
 from handbill_signup.server.worker import Worker
 
 from .support import (
@@ -194,3 +198,52 @@ def test_p99_under_200ms_while_smtp_hangs(tmp_path):
     # 2 s SMTP timeout, so even a loaded CI machine stays an order of magnitude apart.
     assert p99 < 200, summary
     assert site.spool.counts()["queue"] + site.spool.counts()["active"] >= 419
+
+
+class FakeSmtp:
+    """An SMTP connection that counts what it carries and can drop after `lasts` messages."""
+
+    opened: ClassVar[list[FakeSmtp]] = []
+
+    def __init__(self, lasts: int = 1000) -> None:
+        self.lasts = lasts
+        self.sent: list[list[str]] = []
+        self.closed = False
+        FakeSmtp.opened.append(self)
+
+    def sendmail(self, sender, to, raw, mail_options=()):
+        if len(self.sent) >= self.lasts:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        self.sent.append(list(to))
+
+    def quit(self):
+        self.closed = True
+
+    def close(self):
+        self.closed = True
+
+
+def test_one_pass_shares_smtp_connections_and_survives_a_dropped_one(tmp_path, monkeypatch):
+    """A pass sends up to MESSAGES_PER_CONNECTION mails per connection (was one connection
+    per mail); a reused connection the server dropped is replaced, not counted a failure."""
+    from handbill_signup.server import worker as worker_module
+
+    path = write_config(tmp_path, 25, free_port(), limits="confirmations_per_hour = 1000")
+    service = service_for(path)
+    for i in range(worker_module.MESSAGES_PER_CONNECTION + 10):
+        service.subscribe(
+            {**JOIN, "email": f"many{i}@example.org"}, Visitor(f"10.0.{i}.1", None, None)
+        )
+    FakeSmtp.opened = []
+    monkeypatch.setattr(worker_module.Deliverer, "_connect", lambda self: FakeSmtp(lasts=30))
+    result = Worker(load_config(path, env()), service.spool).run_once(ignore_backoff=True)
+    assert (result.sent, result.retried, result.failed) == (60, 0, 0)
+    assert [len(c.sent) for c in FakeSmtp.opened] == [30, 30]
+    assert all(c.closed for c in FakeSmtp.opened), "no connection left open after the pass"
+    # Outside a pass (a single deliver), the connection is not kept.
+    monkeypatch.setattr(worker_module.Deliverer, "_connect", lambda self: FakeSmtp())
+    service.subscribe({**JOIN, "email": "single@example.org"}, LOCAL)
+    spool = service.spool
+    deliverer = worker_module.Deliverer(load_config(path, env()))
+    deliverer.deliver(spool.claim(spool.due(ignore_backoff=True)[0]))
+    assert FakeSmtp.opened[-1].closed and deliverer._conn is None

@@ -1,6 +1,6 @@
 """`handbill-signup`: run the server, the spool worker, and look after the spool.
 
-handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 4]
+handbill-signup serve --config signup.toml [--bind 127.0.0.1:8081] [--workers 4] [--threads 4]
 handbill-signup worker --config signup.toml          # delivers the spool, runs forever
 handbill-signup spool show --config signup.toml      # what is waiting, and why
 handbill-signup spool drain --config signup.toml     # try everything now, once
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -36,6 +37,11 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             self.cfg.set("bind", [args.bind])
             self.cfg.set("workers", args.workers)
+            # Threads, so a worker waiting on the spool's fsyncs or the SQLite lock serves
+            # the next request meanwhile (and concurrent fsyncs share a journal commit);
+            # gthread also keeps browsers' connections alive, which sync workers cannot.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 30)
             # Access logs would carry confirmation tokens (readable addresses): off.
             self.cfg.set("accesslog", None)
@@ -52,6 +58,10 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _worker(cfg: Config, args: argparse.Namespace) -> int:
+    if args.nice:
+        # Visitors first: on a busy host the mail waits a moment in the spool, which is
+        # what it is for, rather than the web workers waiting for the CPU.
+        os.nice(args.nice)
     log.info("spool worker started on %s", cfg.spool_dir)
     Worker(cfg, Spool(cfg.spool_dir), store=SQLiteStore(cfg.state_file)).run_forever(args.poll)
     return 0
@@ -114,9 +124,13 @@ def parser() -> argparse.ArgumentParser:
 
     serve = command("serve", _serve, "run the web server (gunicorn)")
     serve.add_argument("--bind", default="127.0.0.1:8081")
-    serve.add_argument("--workers", type=int, default=4)
+    serve.add_argument("--workers", type=int, default=4, help="processes: one per core")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
     worker = command("worker", _worker, "deliver the spool, forever")
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
+    worker.add_argument(
+        "--nice", type=int, default=10, help="CPU priority below the web server (0: same)"
+    )
     command("check", _check, "check the configuration")
     spool = sub.add_parser("spool", help="show or drain the mail spool")
     spool_sub = spool.add_subparsers(dest="spool_command", required=True)

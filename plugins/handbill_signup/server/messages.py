@@ -28,20 +28,27 @@ def _address(addr: str, name: str = "") -> Address:
     return Address(display_name=name, username=local, domain=domain)
 
 
-def _base(cfg: Config, to: Address, subject: str, msg_id: str) -> EmailMessage:
+def _base(
+    cfg: Config, to: Address, subject: str, msg_id: str, date: float | None = None
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = _address(cfg.mail_from, cfg.group_name)
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(datetime.now(UTC))
+    when = datetime.now(UTC) if date is None else datetime.fromtimestamp(date, UTC)
+    msg["Date"] = format_datetime(when)
     # A stable Message-ID per job lets the receiving side spot a resent duplicate.
     msg["Message-ID"] = f"<{msg_id}@{cfg.mail_from.rpartition('@')[2]}>"
     msg["Auto-Submitted"] = "auto-generated"
     return msg
 
 
-def confirmation(cfg: Config, email: str, link: str, msg_id: str) -> EmailMessage:
-    msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id)
+def confirmation(
+    cfg: Config, email: str, link: str, msg_id: str, date: float | None = None
+) -> EmailMessage:
+    # Built by the spool worker from the request's small record (jobs.confirmation_job),
+    # with the request's time as Date, so every attempt sends the same bytes.
+    msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id, date)
     hours = cfg.token_max_age // 3600
     msg.set_content(
         f"Hello,\n\n"

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from . import messages
 from .config import Config
-from .jobs import handoff_jobs, mail_job
+from .jobs import confirmation_job, handoff_jobs, mail_job
 from .spool import Spool
-from .store import CounterStore, Keyer
+from .store import CounterStore, Keyer, hit_all
 from .tokens import InvalidToken, Pending, Tokens
 from .validate import (
     BadRequest,
@@ -112,12 +112,16 @@ class SignupService:
     def _global_cap(self, what: str, cap: int) -> bool:
         if self.store.hit(self.key("global", what), cap, 3600):
             return True
+        self._cap_reached(what, cap)
+        return False
+
+    def _cap_reached(self, what: str, cap: int) -> None:
+        """Alert the keeper, once an hour, that an hourly cap stopped sending."""
         if self.store.first(self.key("alert", what), 3600):
             log.warning("hourly cap for %s reached: sending stopped, keeper alerted", what)
             job_id = self.key("alert", f"{what}-{uuid.uuid4().hex}").replace(":", "-")
             msg = messages.cap_alert(self.cfg, what, cap, job_id)
             self._put([mail_job(job_id, "alert", msg, self.cfg.mail_from)])
-        return False
 
     def _put(self, jobs) -> bool:
         try:
@@ -161,39 +165,43 @@ class SignupService:
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
             return Outcome(Status.INVALID, errors)
-        # Build the mail before checking the limits, and write a decoy file when limited:
+        # Sign the link before checking the limits, and write a decoy file when limited:
         # a limited answer must not come back measurably faster, or its timing would tell
-        # whether someone asked to join with that address today.
+        # whether someone asked to join with that address today. The mail itself is built
+        # by the spool worker, from this record, whichever way the limits go.
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
-        msg = messages.confirmation(self.cfg, pending.email, link, job_id)
-        job = mail_job(job_id, "confirmation", msg, self.cfg.mail_from)
+        job = confirmation_job(job_id, pending.email, link)
         if not self._may_confirm(visitor.ip, pending.email):
             self.spool.decoy(job)
             return OK
         if not self._put([job]):
             return Outcome(Status.UNAVAILABLE)
+        # At INFO like "rate limit reached" in _may_confirm: one log line either way, so a
+        # limited answer takes as long as a sent one.
         log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
         return OK
 
     def _may_confirm(self, ip: str, email: str) -> bool:
-        """The three limits on confirmation mail. Each costs one store write even after an
-        earlier one said no, so a limited answer takes as long as a sent one."""
+        """The three limits on confirmation mail, counted in one store transaction. A check
+        after one that said no is done on a decoy key, so a limited answer costs the same
+        store work as a sent one."""
         limits = self.cfg.limits
+        what, cap = "confirmations", limits.confirmations_per_hour
         checks = (
             ("ip", client_key(ip), limits.per_ip, limits.per_ip_window),
             ("address", mailbox_key(email), limits.per_address, limits.per_address_window),
+            ("global", what, cap, 3600),
         )
-        allowed = True
-        for kind, value, limit, window in checks:
-            allowed = self._within(kind, value, limit, window) if allowed else self._decoy_hit()
-        if allowed:
-            return self._global_cap("confirmations", limits.confirmations_per_hour)
-        return self._decoy_hit()
-
-    def _decoy_hit(self) -> bool:
-        """A store write as costly as a real check, that limits nothing; always False."""
-        self.store.hit(self.key("decoy", "timing"), 1 << 30, 1.0)
+        keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
+        passed = hit_all(self.store, keys, self.key("decoy", "timing"))
+        if passed == len(checks):
+            return True
+        kind = checks[passed][0]
+        if kind == "global":
+            self._cap_reached(what, cap)
+        else:
+            log.info("rate limit %s reached for %s", kind, keys[passed][0][:16])
         return False
 
     # --- confirm ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The store only ever sees keys that are HMACs of addresses and IPs (see `Keyer`), never the
 values themselves. `CounterStore` is the interface; `SQLiteStore` (one file, safe across
 processes on one host) is the default, and a shared store (e.g. Redis) can serve several
-hosts by implementing the same two methods.
+hosts by implementing the same two methods (and `hits`, to count a sign-up's limits in
+one round trip: see `hit_all`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
+
+# (key, limit, window): one rate limit to count an event against.
+Check = tuple[str, int, float]
+# The limit and window of the decoy checks in `hit_all`: high enough never to refuse.
+DECOY_LIMIT, DECOY_WINDOW = 1 << 30, 1.0
 
 
 class CounterStore(Protocol):
@@ -27,6 +34,25 @@ class CounterStore(Protocol):
     def first(self, key: str, ttl: float) -> bool:
         """Return True only the first time `key` is seen within `ttl` seconds."""
         ...
+
+
+def hit_all(store: CounterStore, checks: Sequence[Check], decoy: str) -> int:
+    """`hit` for each check in order, stopping at the first one over its limit; each check
+    after that is done on `decoy` instead (a key that limits nothing), so a refusal costs
+    the same store work as a pass. Returns how many checks passed: all of them means
+    allowed. One atomic step if the store has `hits` (SQLiteStore), else one `hit` each."""
+    hits = getattr(store, "hits", None)
+    if hits is not None:
+        return hits(checks, decoy)
+    passed, refused = 0, False
+    for key, limit, window in checks:
+        if refused:
+            store.hit(decoy, DECOY_LIMIT, DECOY_WINDOW)
+        elif store.hit(key, limit, window):
+            passed += 1
+        else:
+            refused = True
+    return passed
 
 
 class Keyer:
@@ -42,18 +68,30 @@ class Keyer:
 
 class SQLiteStore:
     """Sliding-window counters in one SQLite file. Each write is one IMMEDIATE transaction,
-    so concurrent gunicorn workers cannot both take the last free slot."""
+    so concurrent gunicorn workers cannot both take the last free slot.
+
+    WAL with synchronous=NORMAL: a commit is an append to the log, with no fsync; the log
+    is synced at checkpoints. A power cut can lose the last few counts (the file stays
+    consistent), which only makes the limits briefly more lenient: counters are not
+    precious, and the durable things (queued mail) live in the spool, not here."""
 
     def __init__(self, path: Path, clock=time.time) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._local = threading.local()
+        # Threads of one process take turns here rather than in SQLite's busy handler,
+        # which sleeps (1 ms, 2 ms, 5 ms ...) between tries; other processes still wait
+        # on the database lock itself.
+        self._turn = threading.Lock()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL)")
             db.execute("CREATE INDEX IF NOT EXISTS hits_key ON hits (key, at)")
             db.execute("CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, until REAL)")
+            db.execute("CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER)")
+        with self._tx() as db:
+            _recount(db)  # a database from before `counts`, or written by an older version
 
     def _connect(self) -> sqlite3.Connection:
         # One connection per thread and process: connections must not cross a fork.
@@ -61,21 +99,37 @@ class SQLiteStore:
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")  # per connection; see the class doc
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
     def _tx(self):
-        return _Transaction(self._connect())
+        return _Transaction(self._connect(), self._turn)
 
     def hit(self, key: str, limit: int, window: float) -> bool:
         now = self._clock()
         with self._tx() as db:
-            db.execute("DELETE FROM hits WHERE key = ? AND at <= ?", (key, now - window))
-            (count,) = db.execute("SELECT COUNT(*) FROM hits WHERE key = ?", (key,)).fetchone()
-            if count >= limit:
+            if _count(db, key, window, now) >= limit:
                 return False
-            db.execute("INSERT INTO hits (key, at) VALUES (?, ?)", (key, now))
+            _record(db, key, now)
             return True
+
+    def hits(self, checks: Sequence[Check], decoy: str) -> int:
+        """`hit_all` in one transaction."""
+        # One transaction for all the checks: one lock and one commit per sign-up, not one
+        # per limit. The same statements run whether a check passes or not: a refused
+        # check records its event on the decoy key instead.
+        now = self._clock()
+        passed, refused = 0, False
+        with self._tx() as db:
+            for key, limit, window in checks:
+                if refused:
+                    key, limit, window = decoy, DECOY_LIMIT, DECOY_WINDOW
+                ok = _count(db, key, window, now) < limit
+                _record(db, key if ok else decoy, now)
+                passed += ok and not refused
+                refused = refused or not ok
+        return passed
 
     def first(self, key: str, ttl: float) -> bool:
         now = self._clock()
@@ -92,6 +146,34 @@ class SQLiteStore:
         with self._tx() as db:
             db.execute("DELETE FROM hits WHERE at <= ?", (now - max_window,))
             db.execute("DELETE FROM marks WHERE until <= ?", (now,))
+            _recount(db)
+
+
+# Each key's number of rows in `hits` is kept in `counts`, in the same transactions: a
+# COUNT(*) walks every row in the window, 1 ms for 10,000 (an hourly cap during a busy
+# hour), where a lookup by key costs the same for any number.
+
+
+def _count(db: sqlite3.Connection, key: str, window: float, now: float) -> int:
+    """How many events `key` had in the last `window` seconds, forgetting older ones."""
+    gone = db.execute("DELETE FROM hits WHERE key = ? AND at <= ?", (key, now - window)).rowcount
+    if gone:
+        db.execute("UPDATE counts SET n = n - ? WHERE key = ?", (gone, key))
+    row = db.execute("SELECT n FROM counts WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else 0
+
+
+def _record(db: sqlite3.Connection, key: str, now: float) -> None:
+    db.execute("INSERT INTO hits (key, at) VALUES (?, ?)", (key, now))
+    db.execute(
+        "INSERT INTO counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
+        (key,),
+    )
+
+
+def _recount(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM counts")
+    db.execute("INSERT INTO counts (key, n) SELECT key, COUNT(*) FROM hits GROUP BY key")
 
 
 class MemoryStore:
@@ -123,12 +205,21 @@ class MemoryStore:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, turn: threading.Lock) -> None:
         self.conn = conn
+        self.turn = turn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.turn.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.turn.release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.turn.release()

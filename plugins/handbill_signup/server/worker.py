@@ -8,6 +8,7 @@ after; a job already marked done is never sent again.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -16,16 +17,21 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from . import messages
 from .config import Config
-from .jobs import mail_job
+from .jobs import mail_job, render
 from .spool import Job, Spool
 from .store import SQLiteStore
 
 log = logging.getLogger(__name__)
 DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
+MAIL_KINDS = ("smtp", "mail")
+# Messages sent over one SMTP connection before a fresh one: some providers refuse more.
+MESSAGES_PER_CONNECTION = 50  # jobs that go to the mail server (see jobs.py)
 COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
 
 
@@ -45,10 +51,49 @@ class PermanentError(Exception):
 class Deliverer:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
+        self._reuse = False
+        self._conn: smtplib.SMTP | None = None
+        self._sent = 0
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Within this block, mail jobs share one SMTP connection (a few dozen messages at
+        most): one connect, TLS handshake and login per pass, not one per message."""
+        self._reuse = True
+        try:
+            yield
+        finally:
+            self._reuse = False
+            self._close(polite=True)
+
+    def _close(self, polite: bool = False) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        if polite:  # only after a success: QUIT to a hung server would wait the timeout
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                conn.quit()
+        conn.close()
+
+    def _session(self) -> smtplib.SMTP:
+        if self._conn is not None and self._sent >= MESSAGES_PER_CONNECTION:
+            self._close(polite=True)
+        if self._conn is None:
+            conn = self._connect()
+            try:
+                if self.cfg.smtp.username and self.cfg.smtp.password:
+                    conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn, self._sent = conn, 0
+        return self._conn
 
     def deliver(self, job: Job) -> None:
         if job.kind == "smtp":
-            self._smtp(job)
+            self._smtp(job.data)
+        elif job.kind == "mail":
+            self._smtp(render(self.cfg, job))
         elif job.kind == "http":
             self._http(job)
         else:
@@ -65,14 +110,20 @@ class Deliverer:
             conn.starttls(context=ssl.create_default_context())
         return conn
 
-    def _smtp(self, job: Job) -> None:
-        raw = base64.b64decode(job.data["message"])
-        options = ["SMTPUTF8"] if job.data.get("smtputf8") else []
+    def _smtp(self, data: dict[str, Any]) -> None:
+        raw = base64.b64decode(data["message"])
+        options = ["SMTPUTF8"] if data.get("smtputf8") else []
         try:
-            with self._connect() as conn:
-                if self.cfg.smtp.username and self.cfg.smtp.password:
-                    conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
-                conn.sendmail(job.data["from"], job.data["to"], raw, mail_options=options)
+            try:
+                self._send(data, raw, options)
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                if not self._sent:
+                    raise
+                # A connection that already carried mail, dropped by the server (its own
+                # limit or idle timeout) before it took this one: once more, afresh.
+                self._send(data, raw, options)
+            if not self._reuse:
+                self._close(polite=True)
         except smtplib.SMTPNotSupportedError as exc:
             raise PermanentError("the mail server does not support SMTPUTF8") from exc
         except smtplib.SMTPRecipientsRefused as exc:
@@ -88,6 +139,14 @@ class Deliverer:
             raise ServerDown(f"{type(exc).__name__}") from exc
         except smtplib.SMTPException as exc:
             raise TemporaryError(f"{type(exc).__name__}") from exc
+
+    def _send(self, data: dict[str, Any], raw: bytes, options: list[str]) -> None:
+        try:
+            self._session().sendmail(data["from"], data["to"], raw, mail_options=options)
+            self._sent += 1
+        except BaseException:
+            self._close()  # in an unknown state: the next message starts afresh
+            raise
 
     def _http(self, job: Job) -> None:
         body = job.data["body"].encode("utf-8")
@@ -155,13 +214,15 @@ class Worker:
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
         smtp_down = False
-        for queued in self.spool.due(ignore_backoff=ignore_backoff):
-            if smtp_down and queued.kind == "smtp":
-                result.deferred += 1
-                continue
-            job = self.spool.claim(queued)
-            if job is not None:
-                smtp_down = self._process(job, result) or smtp_down
+        session = getattr(self.deliverer, "session", contextlib.nullcontext)
+        with session():
+            for queued in self.spool.due(ignore_backoff=ignore_backoff):
+                if smtp_down and queued.kind in MAIL_KINDS:
+                    result.deferred += 1
+                    continue
+                job = self.spool.claim(queued)
+                if job is not None:
+                    smtp_down = self._process(job, result) or smtp_down
         return result
 
     def _process(self, job: Job, result: RunResult) -> bool:
