@@ -146,8 +146,7 @@ class EventsGenerator(Generator):
             )
 
     def _categories(self) -> list[tuple[str, str]]:
-        seen = {e.category_slug: e.spec.category for e in self.events}
-        return sorted((name, slug) for slug, name in seen.items())
+        return ics.categories(self.events)
 
     def _write_listings(self, writer) -> None:
         self._write_listing(writer, "events/index.html", self.events, None)
@@ -231,37 +230,8 @@ class EventsGenerator(Generator):
             )
 
     def _write_calendars(self, out: Path) -> None:
-        cfg = self.cfg
-        made: dict = {}  # each event's VEVENTs, built once for all its calendars
-        _write_bytes(
-            out / "calendar.ics",
-            ics.build_calendar(
-                self.events,
-                cfg,
-                name=cfg.calendar_name,
-                description=f"Events of {cfg.sitename}".strip(),
-                url=f"{cfg.public_url}/events/",
-                made=made,
-            ),
-        )
-        for name, slug in self._categories():
-            chosen = [e for e in self.events if e.category_slug == slug]
-            _write_bytes(
-                out / "calendar" / f"{slug}.ics",
-                ics.build_calendar(
-                    chosen,
-                    cfg,
-                    name=f"{cfg.calendar_name}: {name}",
-                    url=f"{cfg.public_url}/events/category/{slug}/",
-                    made=made,
-                ),
-            )
-        for event in self.events:
-            # Single-event files ignore the past window: someone may want an old one.
-            _write_bytes(
-                out / event.ics_save_as,
-                ics.build_calendar([event], cfg, name=None, keep_past=True, made=made),
-            )
+        for path, data in ics.build_calendars(self.events, self.cfg).items():
+            _write_bytes(out / path, data)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
