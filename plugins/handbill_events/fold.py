@@ -12,6 +12,7 @@ Tests compare the result with icalendar's to_ical() (tests/events/test_fold.py).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from icalendar.cal.component import Component
@@ -55,12 +56,51 @@ def fold(line: str) -> bytes:
     return FOLD.join(parts)
 
 
+class ValueCache:
+    """icalendar's encoded property values by what they say, to share between components.
+
+    An override repeats most of its series' lines, and many events share a status,
+    category or DTSTAMP: each such value is encoded once (Component.add is slow) and,
+    being the same object, serialised once by a LineCache.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[Any, ...], Any] = {}
+
+    def add(self, component: Component, name: str, value: Any) -> None:
+        """`component.add(name, value)`, reusing an earlier equal value's encoding."""
+        key = _key(type(component), name, value)
+        if key is None or name in component:  # a second value: let icalendar make a list
+            component.add(name, value)
+            return
+        found = self._values.get(key)
+        if found is None:
+            component.add(name, value)
+            self._values[key] = component[name]
+        else:
+            component[name] = found
+
+
+def _key(kind: type, name: str, value: Any) -> tuple[Any, ...] | None:
+    """What the encoding of `value` depends on; None if we do not know."""
+    if isinstance(value, datetime):
+        # Not the datetime itself: equal instants in different zones compare equal.
+        return (kind, name, datetime, value.isoformat(), str(value.tzinfo))
+    if isinstance(value, date):
+        return (kind, name, date, value.isoformat())
+    if isinstance(value, (str, int, float)):
+        return (kind, name, type(value), value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        return (kind, name, type(value), tuple((type(v), v) for v in value))
+    return None
+
+
 class LineCache:
     """Folded content lines by the property value object they came from.
 
-    A series' overrides share their unchanged values (the same objects) with the master
-    VEVENT, so each such line is encoded and folded once per event. Values are kept
-    alive here so that their ids cannot be reused while the cache lives.
+    Components that share a value object (see ValueCache) share its line, so it is
+    encoded and folded once. Values are kept alive here so that their ids cannot be
+    reused while the cache lives.
     """
 
     def __init__(self) -> None:

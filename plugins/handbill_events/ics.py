@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event as VEvent
 
 from . import fold
-from .fold import LineCache
+from .fold import LineCache, ValueCache
 from .model import Event, Moment, Occurrence, as_written, horizon
 from .settings import EventSettings
 from .vtimezone import vtimezone
@@ -106,44 +106,30 @@ def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[
     return props
 
 
-def _fill(
-    vevent: VEvent, props: list[tuple[str, Any]], master: tuple[VEvent, dict[str, Any]] | None
-) -> None:
-    """Add `props` to `vevent`. A value that is the master's (the same object, or an equal
-    text or number) reuses the master's encoded property, so that it is encoded once and
-    serialised once per event (see fold.LineCache)."""
-    for name, value in props:
-        if master is not None and _same(master[1].get(name, _MISSING), value):
-            vevent[name] = master[0][name]
-        else:
-            vevent.add(name, value)
+def vevents(
+    event: Event, settings: EventSettings, values: ValueCache | None = None
+) -> list[VEvent]:
+    """The master VEVENT and one override per changed occurrence of a series.
 
-
-_MISSING = object()
-
-
-def _same(old: Any, new: Any) -> bool:
-    # Equal dates are not enough: datetimes in different zones compare equal.
-    return old is new or (not isinstance(new, date) and type(old) is type(new) and old == new)
-
-
-def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
-    """The master VEVENT and one override per changed occurrence of a series."""
+    `values` shares encoded property values between VEVENTs (an override repeats most of
+    its master; many events share a status, category or DTSTAMP).
+    """
+    values = values or ValueCache()
     master = VEvent()
-    props = _properties(event, as_written(event), settings)
-    _fill(master, props, None)
+    for name, value in _properties(event, as_written(event), settings):
+        values.add(master, name, value)
     if not event.is_series:
         return [master]
     master.add("rrule", _rrule(event))
     for skip in event.skipped:
         master.add("exdate", _at(event, skip.day))
-    master_props = dict(props)
     overrides = []
     for occ in event.occurrences:
         if occ.original_start is None:
             continue
         override = VEvent()
-        _fill(override, _properties(event, occ, settings), (master, master_props))
+        for name, value in _properties(event, occ, settings):
+            values.add(override, name, value)
         override.add("recurrence-id", occ.original_start)
         overrides.append(override)
     return [master, *overrides]
@@ -179,6 +165,8 @@ class CalendarWriter:
     def __init__(self, settings: EventSettings) -> None:
         self.settings = settings
         self._events: dict[str, bytes] = {}  # VEVENTs by UID
+        self._values = ValueCache()
+        self._lines = LineCache()
         self._zones: dict[tuple[str, int, int], bytes] = {}
         self._heads: dict[tuple[str | None, str, str], bytes] = {}
 
@@ -205,8 +193,9 @@ class CalendarWriter:
     def _event(self, event: Event) -> bytes:
         made = self._events.get(event.uid)
         if made is None:
-            lines = LineCache()  # an override shares most lines with its master
-            made = b"".join(fold.to_ical(v, lines) for v in vevents(event, self.settings))
+            made = b"".join(
+                fold.to_ical(v, self._lines) for v in vevents(event, self.settings, self._values)
+            )
             self._events[event.uid] = made
         return made
 
