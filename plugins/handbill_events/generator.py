@@ -12,9 +12,10 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import ics, present
+from .cache import Validated, ValidationCache
 from .errors import Problem
 from .feeds import write_feeds
-from .load import LineMap, read_yaml
+from .load import read_yaml
 from .model import Event, Occurrence, build_event, new_markdown
 from .settings import from_pelican
 from .spec import EventSpec
@@ -58,30 +59,39 @@ class EventsGenerator(Generator):
 
     def _read_all(self) -> list[EventSpec]:
         files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+        cache = ValidationCache.for_pelican(
+            self.settings, self.cfg.timezone, self.cfg.default_category
+        )
         specs: list[EventSpec] = []
         ids: dict[str, str] = {}
         slugs: dict[str, str] = {}
         for rel in files:
-            spec, data, problems = self._read_one(rel)
-            if spec is not None:
-                problems += _clashes(spec, data, ids, slugs)
+            full = Path(self.path, rel)
+            read = cache.get(rel, full)
+            if read is None:
+                read = self._read_one(rel)
+                cache.put(rel, full, read)
+            problems = list(read.problems)
+            if read.spec is not None:
+                problems += _clashes(read, ids, slugs)
             self.problems += problems
             for problem in problems:
                 log.error(str(problem))
-            if spec is not None and not problems:
-                specs.append(spec)
+            if read.spec is not None and not problems:
+                specs.append(read.spec)
+        cache.save(set(files))
         return specs
 
-    def _read_one(self, rel: str) -> tuple[EventSpec | None, LineMap | None, list[Problem]]:
+    def _read_one(self, rel: str) -> Validated:
         """One file through load and validate; a file must never stop the build."""
         try:
             data, problems = read_yaml(Path(self.path, rel), rel)
             if data is None:
-                return None, None, problems
+                return Validated(None, problems)
             spec, more = check_event(
                 data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
             )
-            return spec, data, problems + more
+            return Validated(spec, problems + more, data.line_of("id"), data.line_of("slug"))
         except Exception as err:  # a case validation missed: report it like the rest
             log.debug("reading %s", rel, exc_info=True)
             problem = Problem(
@@ -91,7 +101,7 @@ class EventsGenerator(Generator):
                 f"could not be read ({type(err).__name__}: {err})",
                 "check the file against docs/volunteers.md, and please report this",
             )
-            return None, None, [problem]
+            return Validated(None, [problem])
 
     # --- output -------------------------------------------------------------------
     def generate_output(self, writer) -> None:
@@ -240,15 +250,15 @@ def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _clashes(
-    spec: EventSpec, data: LineMap, ids: dict[str, str], slugs: dict[str, str]
-) -> list[Problem]:
+def _clashes(read: Validated, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
+    spec = read.spec
+    assert spec is not None
     problems = []
     if spec.id in ids:
         problems.append(
             Problem(
                 spec.source,
-                data.line_of("id"),
+                read.id_line,
                 "id",
                 f"{spec.id!r} is already the id of {ids[spec.id]}",
                 "give each event its own id (ids never change once published)",
@@ -258,7 +268,7 @@ def _clashes(
         problems.append(
             Problem(
                 spec.source,
-                data.line_of("slug"),
+                read.slug_line,
                 "slug",
                 f"{spec.slug!r} is already the address of {slugs[spec.slug]}",
                 "set a different `slug:`",
