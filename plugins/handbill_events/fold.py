@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from icalendar.cal.component import Component
+from icalendar.caselessdict import canonsort_keys
 
 # icalendar folds before a character that would bring a line to `LIMIT` octets, so lines
 # carry at most 74 octets (continuation lines 74 after their leading space): within
@@ -56,29 +57,50 @@ def fold(line: str) -> bytes:
     return FOLD.join(parts)
 
 
-class ValueCache:
-    """icalendar's encoded property values by what they say, to share between components.
+class Lines:
+    """Serialises components given as (name, value) pairs, as icalendar would serialise
+    a component made with `add(name, value)` for each pair, in that order.
 
-    An override repeats most of its series' lines, and many events share a status,
-    category or DTSTAMP: each such value is encoded once (Component.add is slow) and,
-    being the same object, serialised once by a LineCache.
+    icalendar still encodes every value (one scratch component per distinct value) and
+    decides the order (its canonical order, then alphabetical; repeated names in the
+    order added). What we save is building a Component for every VEVENT and encoding
+    again the many values VEVENTs share: an override repeats most of its series' lines,
+    and many events share a status, category or DTSTAMP. Lines are kept by value, for
+    the life of this object (one build).
     """
 
     def __init__(self) -> None:
-        self._values: dict[tuple[Any, ...], Any] = {}
+        self._lines: dict[tuple[Any, ...], bytes] = {}
+        self._orders: dict[tuple[type, tuple[str, ...]], dict[str, int]] = {}
 
-    def add(self, component: Component, name: str, value: Any) -> None:
-        """`component.add(name, value)`, reusing an earlier equal value's encoding."""
-        key = _key(type(component), name, value)
-        if key is None or name in component:  # a second value: let icalendar make a list
-            component.add(name, value)
-            return
-        found = self._values.get(key)
+    def component(self, kind: type[Component], props: list[tuple[str, Any]]) -> bytes:
+        names = tuple(dict.fromkeys(name.upper() for name, _ in props))
+        rank = self._orders.get((kind, names))
+        if rank is None:
+            order = canonsort_keys(names, kind.canonical_order)
+            rank = self._orders[(kind, names)] = {name: i for i, name in enumerate(order)}
+        # sorted() is stable: values of a repeated name (EXDATE) keep the order added.
+        ordered = sorted(props, key=lambda prop: rank[prop[0].upper()])
+        tag = kind.name.encode()
+        return b"".join(
+            [
+                b"BEGIN:%s\r\n" % tag,
+                *(self.line(kind, n, v) for n, v in ordered),
+                b"END:%s\r\n" % tag,
+            ]
+        )
+
+    def line(self, kind: type[Component], name: str, value: Any) -> bytes:
+        key = _key(kind, name, value)
+        found = self._lines.get(key) if key is not None else None
         if found is None:
-            component.add(name, value)
-            self._values[key] = component[name]
-        else:
-            component[name] = found
+            scratch = kind()
+            scratch.add(name, value)
+            upper = name.upper()
+            found = fold(scratch.content_line(upper, scratch[upper])) + CRLF
+            if key is not None:
+                self._lines[key] = found
+        return found
 
 
 def _key(kind: type, name: str, value: Any) -> tuple[Any, ...] | None:
@@ -95,33 +117,12 @@ def _key(kind: type, name: str, value: Any) -> tuple[Any, ...] | None:
     return None
 
 
-class LineCache:
-    """Folded content lines by the property value object they came from.
-
-    Components that share a value object (see ValueCache) share its line, so it is
-    encoded and folded once. Values are kept alive here so that their ids cannot be
-    reused while the cache lives.
-    """
-
-    def __init__(self) -> None:
-        self._lines: dict[tuple[str, int], tuple[Any, bytes]] = {}
-
-    def line(self, component: Component, name: str, value: Any) -> bytes:
-        key = (name, id(value))
-        found = self._lines.get(key)
-        if found is None:
-            found = (value, fold(component.content_line(name, value)) + CRLF)
-            self._lines[key] = found
-        return found[1]
-
-
-def to_ical(component: Component, cache: LineCache | None = None) -> bytes:
+def to_ical(component: Component) -> bytes:
     """`component.to_ical()`, the same bytes, without icalendar's per-character folding."""
-    cache = cache or LineCache()
     out = []
     for name, value in component.property_items():
         if name in ("BEGIN", "END"):
             out.append(b"%s:%s\r\n" % (name.encode(), value))  # value is b"VEVENT" etc.
         else:
-            out.append(cache.line(component, name, value))
+            out.append(fold(component.content_line(name, value)) + CRLF)
     return b"".join(out)

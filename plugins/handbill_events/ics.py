@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event as VEvent
 
 from . import fold
-from .fold import LineCache, ValueCache
+from .fold import Lines
 from .model import Event, Moment, Occurrence, as_written, horizon
 from .settings import EventSettings
 from .vtimezone import vtimezone
@@ -106,33 +106,31 @@ def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[
     return props
 
 
-def vevents(
-    event: Event, settings: EventSettings, values: ValueCache | None = None
-) -> list[VEvent]:
-    """The master VEVENT and one override per changed occurrence of a series.
-
-    `values` shares encoded property values between VEVENTs (an override repeats most of
-    its master; many events share a status, category or DTSTAMP).
-    """
-    values = values or ValueCache()
-    master = VEvent()
-    for name, value in _properties(event, as_written(event), settings):
-        values.add(master, name, value)
+def vevent_properties(event: Event, settings: EventSettings) -> list[list[tuple[str, Any]]]:
+    """The master VEVENT and one override per changed occurrence of a series, each as
+    the (name, value) pairs added to it, in order."""
+    master = _properties(event, as_written(event), settings)
     if not event.is_series:
         return [master]
-    master.add("rrule", _rrule(event))
-    for skip in event.skipped:
-        master.add("exdate", _at(event, skip.day))
-    overrides = []
-    for occ in event.occurrences:
-        if occ.original_start is None:
-            continue
-        override = VEvent()
-        for name, value in _properties(event, occ, settings):
-            values.add(override, name, value)
-        override.add("recurrence-id", occ.original_start)
-        overrides.append(override)
+    master.append(("rrule", _rrule(event)))
+    master += [("exdate", _at(event, skip.day)) for skip in event.skipped]
+    overrides = [
+        [*_properties(event, occ, settings), ("recurrence-id", occ.original_start)]
+        for occ in event.occurrences
+        if occ.original_start is not None
+    ]
     return [master, *overrides]
+
+
+def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
+    """The same VEVENTs as icalendar components (the writer serialises the pairs)."""
+    made = []
+    for props in vevent_properties(event, settings):
+        vevent = VEvent()
+        for name, value in props:
+            vevent.add(name, value)
+        made.append(vevent)
+    return made
 
 
 def _at(event: Event, day: date) -> Moment:
@@ -165,8 +163,7 @@ class CalendarWriter:
     def __init__(self, settings: EventSettings) -> None:
         self.settings = settings
         self._events: dict[str, bytes] = {}  # VEVENTs by UID
-        self._values = ValueCache()
-        self._lines = LineCache()
+        self._lines = Lines()  # encoded lines by value, shared by every VEVENT
         self._zones: dict[tuple[str, int, int], bytes] = {}
         self._heads: dict[tuple[str | None, str, str], bytes] = {}
 
@@ -194,7 +191,8 @@ class CalendarWriter:
         made = self._events.get(event.uid)
         if made is None:
             made = b"".join(
-                fold.to_ical(v, self._lines) for v in vevents(event, self.settings, self._values)
+                self._lines.component(VEvent, props)
+                for props in vevent_properties(event, self.settings)
             )
             self._events[event.uid] = made
         return made

@@ -10,7 +10,12 @@ import pytest
 from icalendar import Event as VEvent
 from icalendar.parser.string import _foldline
 
-from handbill_events.fold import LineCache, ValueCache, fold, to_ical
+from handbill_events.fold import Lines, fold, to_ical
+
+from .conftest import DATA, NOW, ROOT
+
+DEMO = ROOT / "content" / "events"
+SITE = DATA / "site"
 
 SAMPLES = [
     "",
@@ -50,52 +55,87 @@ def test_folded_lines_are_short_whole_utf8_with_crlf(line: str) -> None:
     assert b"".join([parts[0], *(p[1:] for p in parts[1:])]).decode() == line
 
 
-def sample_event(summary: str) -> VEvent:
+def sample_props(summary: str) -> list[tuple[str, object]]:
     london = ZoneInfo("Europe/London")
+    return [
+        ("uid", "x@example.org"),
+        ("dtstamp", datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))),
+        ("summary", summary),
+        ("dtstart", datetime(2026, 3, 29, 18, 0, tzinfo=london)),
+        ("dtend", date(2026, 3, 30)),
+        ("description", "Line one\n\nLine two, with a comma; and ümlauts " * 4),
+        ("geo", (51.5, -0.12)),
+        ("categories", ["meetings"]),
+        ("rrule", {"FREQ": "WEEKLY", "BYDAY": ["MO"]}),
+        ("exdate", datetime(2026, 4, 13, 18, 0, tzinfo=london)),
+        ("exdate", datetime(2026, 4, 6, 18, 0, tzinfo=london)),
+        ("x-custom", "last, alphabetically"),
+        ("sequence", 3),
+    ]
+
+
+def made_by_icalendar(props: list[tuple[str, object]]) -> bytes:
     event = VEvent()
-    event.add("uid", "x@example.org")
-    event.add("dtstamp", datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")))
-    event.add("summary", summary)
-    event.add("dtstart", datetime(2026, 3, 29, 18, 0, tzinfo=london))
-    event.add("dtend", date(2026, 3, 30))
-    event.add("description", "Line one\n\nLine two, with a comma; and ümlauts " * 4)
-    event.add("geo", (51.5, -0.12))
-    event.add("categories", ["meetings"])
-    event.add("rrule", {"FREQ": "WEEKLY", "BYDAY": ["MO"]})
-    event.add("exdate", datetime(2026, 4, 6, 18, 0, tzinfo=london))
-    event.add("exdate", datetime(2026, 4, 13, 18, 0, tzinfo=london))
-    return event
+    for name, value in props:
+        event.add(name, value)
+    return event.to_ical()
 
 
 def test_to_ical_matches_icalendar() -> None:
-    event = sample_event("Branch meeting — all welcome")
+    event = VEvent()
+    for name, value in sample_props("Branch meeting — all welcome"):
+        event.add(name, value)
     assert to_ical(event) == event.to_ical()
 
 
-def test_shared_values_give_the_same_bytes() -> None:
-    values, lines = ValueCache(), LineCache()
-    london = ZoneInfo("Europe/London")
-    made = []
-    for n in range(3):
-        event = VEvent()
-        for name, value in [
-            ("uid", "same@example.org"),
-            ("summary", f"Meeting {n % 2}"),
-            ("dtstart", datetime(2026, 1, 5 + n, 18, 0, tzinfo=london)),
-            ("sequence", 0),
-            ("categories", ["meetings"]),
-        ]:
-            values.add(event, name, value)
-        made.append((to_ical(event, lines), event))
-    for serialised, event in made:
-        assert serialised == event.to_ical()
+def test_lines_match_icalendar_for_many_components_sharing_values() -> None:
+    lines = Lines()
+    for n in range(4):
+        props = sample_props(f"Meeting {n % 2}")
+        props[3] = ("dtstart", datetime(2026, 1, 5 + n, 18, 0, tzinfo=ZoneInfo("Europe/London")))
+        assert lines.component(VEvent, props) == made_by_icalendar(props)
 
 
 def test_equal_instants_in_other_zones_are_not_shared() -> None:
-    values = ValueCache()
+    lines = Lines()
     utc = datetime(2026, 1, 5, 18, 0, tzinfo=ZoneInfo("UTC"))
-    first, second = VEvent(), VEvent()
-    values.add(first, "dtstart", utc)
-    values.add(second, "dtstart", utc.astimezone(ZoneInfo("America/New_York")))
-    assert to_ical(first) != to_ical(second)
-    assert b"TZID=America/New_York" in to_ical(second)
+    first = lines.line(VEvent, "dtstart", utc)
+    second = lines.line(VEvent, "dtstart", utc.astimezone(ZoneInfo("America/New_York")))
+    assert first == b"DTSTART:20260105T180000Z\r\n"
+    assert second == b"DTSTART;TZID=America/New_York:20260105T130000\r\n"
+
+
+def corpus_events() -> list:
+    """The demo events and the test site's, modelled as the generator does."""
+    from handbill_events.load import read_yaml
+    from handbill_events.model import build_event
+    from handbill_events.settings import from_pelican
+    from handbill_events.validate import check_event
+
+    cfg = from_pelican(
+        {
+            "TIMEZONE": "Europe/London",
+            "SITEURL": "https://x.example",
+            "HANDBILL_EVENTS": {"now": NOW},
+        }
+    )
+    events = []
+    for path in sorted([*DEMO.glob("*.yaml"), *SITE.rglob("*.yaml")]):
+        data, problems = read_yaml(path, path.name)
+        spec, more = check_event(data, path.name, path.stem, "Europe/London", "events")
+        if spec is not None and not problems + more:
+            event = build_event(spec, cfg, None)
+            event.url = f"events/{spec.slug}/"
+            events.append(event)
+    return [events, cfg]
+
+
+def test_the_writer_gives_icalendars_own_bytes_for_real_events() -> None:
+    from handbill_events.ics import vevent_properties, vevents
+
+    events, cfg = corpus_events()
+    assert len(events) > 10
+    lines = Lines()
+    for event in events:
+        ours = [lines.component(VEvent, props) for props in vevent_properties(event, cfg)]
+        assert ours == [v.to_ical() for v in vevents(event, cfg)], event.uid
