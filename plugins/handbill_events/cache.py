@@ -6,6 +6,8 @@ cache lives in Pelican's CACHE_PATH and is used only when Pelican's own content 
 (CACHE_CONTENT to write it, LOAD_CONTENT_CACHE to read it). An entry counts only for the
 same file size and modification time, the same settings that validation reads, and the
 same validation code and PyYAML; a cache that cannot be read is ignored and rewritten.
+Descriptions' HTML is kept too, by their Markdown text (the MARKDOWN setting is part
+of the key), as Pelican keeps its articles'.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,8 @@ class ValidationCache:
     load: bool
     fingerprint: str
     entries: dict[str, tuple[Stamp, Validated]] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)  # descriptions' Markdown → HTML
+    html_used: dict[str, str] = field(default_factory=dict)
     changed: bool = False
 
     @classmethod
@@ -62,7 +67,7 @@ class ValidationCache:
         path = Path(cache_path, CACHE_NAME) if write and cache_path else None
         cache = cls(path, load, fingerprint(validation_settings))
         if path is not None and load:
-            cache.entries = _read(path, cache.fingerprint)
+            cache.entries, cache.html = _read(path, cache.fingerprint)
         return cache
 
     def get(self, rel: str, full: Path) -> Validated | None:
@@ -77,15 +82,26 @@ class ValidationCache:
             self.entries[rel] = (_stamp(full), validated)
             self.changed = True
 
+    def markdown(self, text: str, render: Callable[[str], str]) -> str:
+        """`render(text)`, or what it gave for the same text in an earlier build. Pelican
+        caches its articles' HTML the same way; the Markdown settings are in the key."""
+        found = self.html.get(text) if self.path is not None else None
+        if found is None:
+            found = render(text)
+            self.changed = True
+        self.html_used[text] = found
+        return found
+
     def save(self, keep: set[str]) -> None:
-        """Write the entries of the files in `keep` (deleted files drop out)."""
+        """Write the entries of the files in `keep` (deleted files drop out) and the HTML
+        of this build's descriptions."""
         if self.path is None:
             return
         dropped = set(self.entries) - keep
-        if not self.changed and not dropped:
+        if not self.changed and not dropped and self.html_used.keys() == self.html.keys():
             return
         entries = {rel: entry for rel, entry in self.entries.items() if rel in keep}
-        data = {"fingerprint": self.fingerprint, "entries": entries}
+        data = {"fingerprint": self.fingerprint, "entries": entries, "html": self.html_used}
         temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,22 +127,27 @@ def fingerprint(validation_settings: tuple[Any, ...]) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path, expected: str) -> dict[str, tuple[Stamp, Validated]]:
-    """The entries of a cache written with the same fingerprint; {} for anything else."""
+Entries = dict[str, tuple[Stamp, Validated]]
+
+
+def _read(path: Path, expected: str) -> tuple[Entries, dict[str, str]]:
+    """The entries and HTML of a cache written with the same fingerprint; empty for
+    anything else."""
     try:
         data = pickle.loads(path.read_bytes())
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except Exception as err:  # a truncated or foreign file can raise almost anything
         log.warning("%s: cannot read the events cache (%s); validating every file", path, err)
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or data.get("fingerprint") != expected:
-        return {}
-    entries = data.get("entries")
-    if not isinstance(entries, dict):
-        return {}
-    return {
+        return {}, {}
+    entries, html = data.get("entries"), data.get("html")
+    if not isinstance(entries, dict) or not isinstance(html, dict):
+        return {}, {}
+    valid = {
         rel: entry
         for rel, entry in entries.items()
         if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Validated)
     }
+    return valid, {k: v for k, v in html.items() if isinstance(k, str) and isinstance(v, str)}

@@ -16,7 +16,7 @@ from .cache import Validated, ValidationCache
 from .errors import Problem
 from .feeds import write_feeds
 from .load import read_yaml
-from .model import Event, Occurrence, build_event, new_markdown
+from .model import Event, Occurrence, build_event, new_markdown, render_markdown
 from .settings import from_pelican
 from .spec import EventSpec
 from .state import apply_ledger
@@ -36,9 +36,24 @@ class EventsGenerator(Generator):
 
     # --- context ------------------------------------------------------------------
     def generate_context(self) -> None:
-        specs = self._read_all()
+        cache = ValidationCache.for_pelican(
+            self.settings,
+            self.cfg.timezone,
+            self.cfg.default_category,
+            self.settings.get("MARKDOWN"),
+        )
+        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+        specs = self._read_all(files, cache)
         md = new_markdown(self.settings.get("MARKDOWN"))
-        self.events = [build_event(s, self.cfg, md) for s in specs]
+
+        def render(text: str) -> str:
+            return render_markdown(text, md)
+
+        self.events = [
+            build_event(s, self.cfg, md, description_html=cache.markdown(s.description, render))
+            for s in specs
+        ]
+        cache.save(set(files))
         for event in self.events:
             event.url = f"events/{event.spec.slug}/"
             event.save_as = f"{event.url}index.html"
@@ -57,11 +72,7 @@ class EventsGenerator(Generator):
         self.context["events_feed_atom"] = self.cfg.feed_atom
         self.context["events_feed_rss"] = self.cfg.feed_rss
 
-    def _read_all(self) -> list[EventSpec]:
-        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
-        cache = ValidationCache.for_pelican(
-            self.settings, self.cfg.timezone, self.cfg.default_category
-        )
+    def _read_all(self, files: list[str], cache: ValidationCache) -> list[EventSpec]:
         specs: list[EventSpec] = []
         ids: dict[str, str] = {}
         slugs: dict[str, str] = {}
@@ -79,7 +90,6 @@ class EventsGenerator(Generator):
                 log.error(str(problem))
             if read.spec is not None and not problems:
                 specs.append(read.spec)
-        cache.save(set(files))
         return specs
 
     def _read_one(self, rel: str) -> Validated:

@@ -111,3 +111,20 @@ def test_no_cache_without_pelicans_content_cache(tmp_path: Path, reads: list[str
     build(tmp_path, fresh=False)
     assert len(reads) == 2 * count
     assert not (tmp_path / "cache" / CACHE_NAME).exists()
+
+
+def test_descriptions_are_not_rendered_again(tmp_path: Path, monkeypatch) -> None:
+    rendered: list[str] = []
+    real = generator.render_markdown
+
+    def counting(text: str, md):
+        rendered.append(text)
+        return real(text, md)
+
+    monkeypatch.setattr(generator, "render_markdown", counting)
+    cache = tmp_path / "cache"
+    first = files(build(tmp_path, DATA / "site", cache=cache))
+    count = len(rendered)
+    assert count > 3
+    assert files(build(tmp_path, fresh=False, cache=cache)) == first
+    assert len(rendered) == count
