@@ -258,10 +258,12 @@ def categories(events: Iterable[Event]) -> list[tuple[str, str]]:
     return sorted((name, slug) for slug, name in seen.items())
 
 
-def build_calendars(events: list[Event], settings: EventSettings) -> dict[str, bytes]:
+def build_calendars(
+    events: list[Event], settings: EventSettings, writer: CalendarWriter | None = None
+) -> dict[str, bytes]:
     """Every calendar of a build by output path: all events, one per category, one per
     event. The benchmark (bench/ics.py) times this, so it measures what the build does."""
-    writer = CalendarWriter(settings)
+    writer = writer or CalendarWriter(settings)
     made = {
         "calendar.ics": writer.calendar(
             events,
