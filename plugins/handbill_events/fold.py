@@ -72,6 +72,7 @@ class Lines:
     def __init__(self) -> None:
         self._lines: dict[tuple[Any, ...], bytes] = {}
         self._orders: dict[tuple[type, tuple[str, ...]], dict[str, int]] = {}
+        self._moments: dict[tuple[Any, ...], tuple[str, str] | None] = {}
 
     def component(self, kind: type[Component], props: list[tuple[str, Any]]) -> bytes:
         names = tuple(dict.fromkeys(name.upper() for name, _ in props))
@@ -94,13 +95,49 @@ class Lines:
         key = _key(kind, name, value)
         found = self._lines.get(key) if key is not None else None
         if found is None:
-            scratch = kind()
-            scratch.add(name, value)
-            upper = name.upper()
-            found = fold(scratch.content_line(upper, scratch[upper])) + CRLF
+            found = fold(self._moment(kind, name, value) or self._encode(kind, name, value))
+            found += CRLF
             if key is not None:
                 self._lines[key] = found
         return found
+
+    def _encode(self, kind: type[Component], name: str, value: Any) -> str:
+        """The unfolded content line, as icalendar writes it."""
+        scratch = kind()
+        scratch.add(name, value)
+        upper = name.upper()
+        return scratch.content_line(upper, scratch[upper])
+
+    def _moment(self, kind: type[Component], name: str, value: Any) -> str | None:
+        """A date or date-time line from the shape icalendar gave the first value of the
+        same property, type and zone ("DTSTART;TZID=Europe/London:" + digits), checked
+        against icalendar's own line for that first value; None where there is no such
+        shape. Most distinct values are the dates of occurrences, and encoding each with
+        icalendar was most of the remaining cost."""
+        if not isinstance(value, date) or name.lower() in CONVERTED:
+            return None
+        shape = (kind, name, type(value), str(getattr(value, "tzinfo", None)))
+        if shape not in self._moments:
+            line = self._encode(kind, name, value)
+            digits = _digits(value)
+            prefix, _, suffix = line.rpartition(digits)
+            fits = suffix in ("", "Z") and prefix.endswith(":") and prefix + digits + suffix == line
+            self._moments[shape] = (prefix, suffix) if fits else None
+            return line
+        known = self._moments[shape]
+        return None if known is None else known[0] + _digits(value) + known[1]
+
+
+# add() converts these to UTC first, so their digits are not the value's own.
+CONVERTED = ("dtstamp", "created", "last-modified")
+
+
+def _digits(moment: date) -> str:
+    """icalendar's digits for a date or date-time (vDate, vDatetime.to_ical)."""
+    text = f"{moment.year:04}{moment.month:02}{moment.day:02}"
+    if isinstance(moment, datetime):
+        text += f"T{moment.hour:02}{moment.minute:02}{moment.second:02}"
+    return text
 
 
 def _key(kind: type, name: str, value: Any) -> tuple[Any, ...] | None:

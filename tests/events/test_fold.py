@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,3 +139,22 @@ def test_the_writer_gives_icalendars_own_bytes_for_real_events() -> None:
     for event in events:
         ours = [lines.component(VEvent, props) for props in vevent_properties(event, cfg)]
         assert ours == [v.to_ical() for v in vevents(event, cfg)], event.uid
+
+
+@pytest.mark.parametrize("name", ["dtstart", "dtend", "recurrence-id", "exdate", "dtstamp"])
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", "America/St_Johns", None, "date"])
+def test_dates_and_times_match_icalendar_value_after_value(name: str, zone: str | None) -> None:
+    """Dates after the first of a property and zone reuse its shape: check many, across
+    clock changes, and the DTSTAMP that icalendar turns into UTC first."""
+    lines = Lines()
+    first = datetime(2025, 12, 28, 18, 30)
+    for day in range(0, 400, 3):
+        moment = first + timedelta(days=day, minutes=day)
+        value: date | datetime = moment
+        if zone == "date":
+            value = moment.date()
+        elif zone is not None:
+            value = moment.replace(tzinfo=ZoneInfo(zone))
+        if name == "dtstamp" and zone in (None, "date"):
+            continue  # DTSTAMP is always a UTC date-time
+        assert lines.component(VEvent, [(name, value)]) == made_by_icalendar([(name, value)])
