@@ -12,10 +12,11 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import ics, present
+from .cache import Validated, ValidationCache
 from .errors import Problem
 from .feeds import write_feeds
-from .load import LineMap, read_yaml
-from .model import Event, Occurrence, build_event, new_markdown
+from .load import read_yaml
+from .model import Event, Occurrence, build_event, new_markdown, render_markdown
 from .settings import from_pelican
 from .spec import EventSpec
 from .state import apply_ledger
@@ -35,9 +36,24 @@ class EventsGenerator(Generator):
 
     # --- context ------------------------------------------------------------------
     def generate_context(self) -> None:
-        specs = self._read_all()
+        cache = ValidationCache.for_pelican(
+            self.settings,
+            self.cfg.timezone,
+            self.cfg.default_category,
+            self.settings.get("MARKDOWN"),
+        )
+        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+        specs = self._read_all(files, cache)
         md = new_markdown(self.settings.get("MARKDOWN"))
-        self.events = [build_event(s, self.cfg, md) for s in specs]
+
+        def render(text: str) -> str:
+            return render_markdown(text, md)
+
+        self.events = [
+            build_event(s, self.cfg, md, description_html=cache.markdown(s.description, render))
+            for s in specs
+        ]
+        cache.save(set(files))
         for event in self.events:
             event.url = f"events/{event.spec.slug}/"
             event.save_as = f"{event.url}index.html"
@@ -56,32 +72,36 @@ class EventsGenerator(Generator):
         self.context["events_feed_atom"] = self.cfg.feed_atom
         self.context["events_feed_rss"] = self.cfg.feed_rss
 
-    def _read_all(self) -> list[EventSpec]:
-        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+    def _read_all(self, files: list[str], cache: ValidationCache) -> list[EventSpec]:
         specs: list[EventSpec] = []
         ids: dict[str, str] = {}
         slugs: dict[str, str] = {}
         for rel in files:
-            spec, data, problems = self._read_one(rel)
-            if spec is not None:
-                problems += _clashes(spec, data, ids, slugs)
+            full = Path(self.path, rel)
+            read = cache.get(rel, full)
+            if read is None:
+                read = self._read_one(rel)
+                cache.put(rel, full, read)
+            problems = list(read.problems)
+            if read.spec is not None:
+                problems += _clashes(read, ids, slugs)
             self.problems += problems
             for problem in problems:
                 log.error(str(problem))
-            if spec is not None and not problems:
-                specs.append(spec)
+            if read.spec is not None and not problems:
+                specs.append(read.spec)
         return specs
 
-    def _read_one(self, rel: str) -> tuple[EventSpec | None, LineMap | None, list[Problem]]:
+    def _read_one(self, rel: str) -> Validated:
         """One file through load and validate; a file must never stop the build."""
         try:
             data, problems = read_yaml(Path(self.path, rel), rel)
             if data is None:
-                return None, None, problems
+                return Validated(None, problems)
             spec, more = check_event(
                 data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
             )
-            return spec, data, problems + more
+            return Validated(spec, problems + more, data.line_of("id"), data.line_of("slug"))
         except Exception as err:  # a case validation missed: report it like the rest
             log.debug("reading %s", rel, exc_info=True)
             problem = Problem(
@@ -91,7 +111,7 @@ class EventsGenerator(Generator):
                 f"could not be read ({type(err).__name__}: {err})",
                 "check the file against docs/volunteers.md, and please report this",
             )
-            return None, None, [problem]
+            return Validated(None, [problem])
 
     # --- output -------------------------------------------------------------------
     def generate_output(self, writer) -> None:
@@ -146,8 +166,7 @@ class EventsGenerator(Generator):
             )
 
     def _categories(self) -> list[tuple[str, str]]:
-        seen = {e.category_slug: e.spec.category for e in self.events}
-        return sorted((name, slug) for slug, name in seen.items())
+        return ics.categories(self.events)
 
     def _write_listings(self, writer) -> None:
         self._write_listing(writer, "events/index.html", self.events, None)
@@ -231,37 +250,8 @@ class EventsGenerator(Generator):
             )
 
     def _write_calendars(self, out: Path) -> None:
-        cfg = self.cfg
-        made: dict = {}  # each event's VEVENTs, built once for all its calendars
-        _write_bytes(
-            out / "calendar.ics",
-            ics.build_calendar(
-                self.events,
-                cfg,
-                name=cfg.calendar_name,
-                description=f"Events of {cfg.sitename}".strip(),
-                url=f"{cfg.public_url}/events/",
-                made=made,
-            ),
-        )
-        for name, slug in self._categories():
-            chosen = [e for e in self.events if e.category_slug == slug]
-            _write_bytes(
-                out / "calendar" / f"{slug}.ics",
-                ics.build_calendar(
-                    chosen,
-                    cfg,
-                    name=f"{cfg.calendar_name}: {name}",
-                    url=f"{cfg.public_url}/events/category/{slug}/",
-                    made=made,
-                ),
-            )
-        for event in self.events:
-            # Single-event files ignore the past window: someone may want an old one.
-            _write_bytes(
-                out / event.ics_save_as,
-                ics.build_calendar([event], cfg, name=None, keep_past=True, made=made),
-            )
+        for path, data in ics.build_calendars(self.events, self.cfg).items():
+            _write_bytes(out / path, data)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -270,15 +260,15 @@ def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _clashes(
-    spec: EventSpec, data: LineMap, ids: dict[str, str], slugs: dict[str, str]
-) -> list[Problem]:
+def _clashes(read: Validated, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
+    spec = read.spec
+    assert spec is not None
     problems = []
     if spec.id in ids:
         problems.append(
             Problem(
                 spec.source,
-                data.line_of("id"),
+                read.id_line,
                 "id",
                 f"{spec.id!r} is already the id of {ids[spec.id]}",
                 "give each event its own id (ids never change once published)",
@@ -288,7 +278,7 @@ def _clashes(
         problems.append(
             Problem(
                 spec.source,
-                data.line_of("slug"),
+                read.slug_line,
                 "slug",
                 f"{spec.slug!r} is already the address of {slugs[spec.slug]}",
                 "set a different `slug:`",

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event as VEvent, Timezone
+from icalendar import Calendar, Event as VEvent
 
+from . import fold
+from .fold import Lines
 from .model import Event, Moment, Occurrence, as_written, horizon
 from .settings import EventSettings
 from .vtimezone import vtimezone
@@ -77,46 +80,57 @@ def _description(event: Event, occ: Occurrence) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _common(vevent: VEvent, event: Event, occ: Occurrence, settings: EventSettings) -> None:
+def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[tuple[str, Any]]:
+    """The properties every VEVENT has, in the order they are added."""
     stamp = event.modified or EPOCH
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", stamp)
-    vevent.add("last-modified", stamp)
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", occ.title)
-    vevent.add("dtstart", occ.start)
-    vevent.add("dtend", occ.end)
-    vevent.add("status", _status(occ.status))
+    props: list[tuple[str, Any]] = [
+        ("uid", event.uid),
+        ("dtstamp", stamp),
+        ("last-modified", stamp),
+        ("sequence", event.sequence),
+        ("summary", occ.title),
+        ("dtstart", occ.start),
+        ("dtend", occ.end),
+        ("status", _status(occ.status)),
+    ]
     description = _description(event, occ)
     if description:
-        vevent.add("description", description)
+        props.append(("description", description))
     if occ.place:
-        vevent.add("location", occ.place)
+        props.append(("location", occ.place))
     if occ.location and occ.location.geo:
-        vevent.add("geo", occ.location.geo)
-    vevent.add("url", f"{settings.public_url}/{event.url}")
-    vevent.add("categories", [event.spec.category])
-    vevent.add("transp", "TRANSPARENT" if occ.all_day else "OPAQUE")
+        props.append(("geo", occ.location.geo))
+    props.append(("url", f"{settings.public_url}/{event.url}"))
+    props.append(("categories", [event.spec.category]))
+    props.append(("transp", "TRANSPARENT" if occ.all_day else "OPAQUE"))
+    return props
+
+
+def vevent_properties(event: Event, settings: EventSettings) -> list[list[tuple[str, Any]]]:
+    """The master VEVENT and one override per changed occurrence of a series, each as
+    the (name, value) pairs added to it, in order."""
+    master = _properties(event, as_written(event), settings)
+    if not event.is_series:
+        return [master]
+    master.append(("rrule", _rrule(event)))
+    master += [("exdate", _at(event, skip.day)) for skip in event.skipped]
+    overrides = [
+        [*_properties(event, occ, settings), ("recurrence-id", occ.original_start)]
+        for occ in event.occurrences
+        if occ.original_start is not None
+    ]
+    return [master, *overrides]
 
 
 def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
-    """The master VEVENT and one override per changed occurrence of a series."""
-    master = VEvent()
-    _common(master, event, as_written(event), settings)
-    if not event.is_series:
-        return [master]
-    master.add("rrule", _rrule(event))
-    for skip in event.skipped:
-        master.add("exdate", _at(event, skip.day))
-    overrides = []
-    for occ in event.occurrences:
-        if occ.original_start is None:
-            continue
-        override = VEvent()
-        _common(override, event, occ, settings)
-        override.add("recurrence-id", occ.original_start)
-        overrides.append(override)
-    return [master, *overrides]
+    """The same VEVENTs as icalendar components (the writer serialises the pairs)."""
+    made = []
+    for props in vevent_properties(event, settings):
+        vevent = VEvent()
+        for name, value in props:
+            vevent.add(name, value)
+        made.append(vevent)
+    return made
 
 
 def _at(event: Event, day: date) -> Moment:
@@ -127,34 +141,78 @@ def _at(event: Event, day: date) -> Moment:
     return datetime.combine(day, start.time(), tzinfo=event.tz)
 
 
-def _timezones(events: Iterable[Event], settings: EventSettings) -> list[Timezone]:
-    events = list(events)
+def _zone_keys(events: list[Event], settings: EventSettings) -> list[tuple[str, int, int]]:
+    """The VTIMEZONEs a calendar of `events` needs: (TZID, first year, last year)."""
     tzids = sorted({e.spec.timezone for e in events if not e.spec.all_day} | {settings.timezone})
     # Occurrences are sorted, so each event's first one is its earliest.
     years = [e.occurrences[0].start.year for e in events if e.occurrences]
     first = date(min([*years, settings.now.year]) - 1, 1, 1)
     last = date(horizon(settings).year + 10, 1, 1)
     # Always at least one VTIMEZONE, so that a calendar with no events is still valid.
-    return [vtimezone(tzid, first.year, last.year) for tzid in tzids]
+    return [(tzid, first.year, last.year) for tzid in tzids]
 
 
-def build_calendar(
-    events: Iterable[Event],
-    settings: EventSettings,
-    *,
-    name: str | None,
-    description: str = "",
-    url: str = "",
-    keep_past: bool = False,
-    made: dict[str, bytes] | None = None,
-) -> bytes:
-    """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events.
+class CalendarWriter:
+    """Builds the calendars of one build, and remembers what several of them share.
 
-    `made` keeps each event's serialised VEVENTs by UID, so that an event that is in
-    several calendars (all, its category, its own) is built and serialised once.
+    Serialising is most of the cost, and a component serialises the same alone as
+    nested, so each event's VEVENTs, each VTIMEZONE and each calendar head are made
+    once and spliced into every calendar that has them.
     """
-    made = {} if made is None else made
-    events = sorted((e for e in events if keep_past or in_window(e, settings)), key=lambda e: e.uid)
+
+    def __init__(self, settings: EventSettings) -> None:
+        self.settings = settings
+        self._events: dict[str, bytes] = {}  # VEVENTs by UID
+        self._lines = Lines()  # encoded lines by value, shared by every VEVENT
+        self._zones: dict[tuple[str, int, int], bytes] = {}
+        self._heads: dict[tuple[str | None, str, str], bytes] = {}
+
+    def calendar(
+        self,
+        events: Iterable[Event],
+        *,
+        name: str | None,
+        description: str = "",
+        url: str = "",
+        keep_past: bool = False,
+    ) -> bytes:
+        """A complete VCALENDAR as CRLF bytes; valid (it has a VTIMEZONE) even with no events."""
+        settings = self.settings
+        chosen = sorted(
+            (e for e in events if keep_past or in_window(e, settings)), key=lambda e: e.uid
+        )
+        parts = [self._head(name, description, url)]
+        parts += [self._zone(*key) for key in _zone_keys(chosen, settings)]
+        parts += [self._event(e) for e in chosen]
+        parts.append(b"END:VCALENDAR\r\n")
+        return b"".join(parts)
+
+    def _event(self, event: Event) -> bytes:
+        made = self._events.get(event.uid)
+        if made is None:
+            made = b"".join(
+                self._lines.component(VEvent, props)
+                for props in vevent_properties(event, self.settings)
+            )
+            self._events[event.uid] = made
+        return made
+
+    def _zone(self, tzid: str, first: int, last: int) -> bytes:
+        key = (tzid, first, last)
+        if key not in self._zones:
+            self._zones[key] = fold.to_ical(vtimezone(tzid, first, last))
+        return self._zones[key]
+
+    def _head(self, name: str | None, description: str, url: str) -> bytes:
+        key = (name, description, url)
+        if key not in self._heads:
+            head = fold.to_ical(_calendar(name, description, url, self.settings))
+            self._heads[key] = head.removesuffix(b"END:VCALENDAR\r\n")
+        return self._heads[key]
+
+
+def _calendar(name: str | None, description: str, url: str, settings: EventSettings) -> Calendar:
+    """The VCALENDAR and its properties, without components."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -176,12 +234,51 @@ def build_calendar(
             parameters={"VALUE": "DURATION"},
         )
         cal.add("x-published-ttl", f"PT{settings.refresh_hours}H")
-    for tz in _timezones(events, settings):
-        cal.add_component(tz)
-    # Serialising is most of the cost, and a component serialises the same alone as
-    # nested, so each event's bytes are made once and spliced into every calendar.
+    return cal
+
+
+def build_calendar(
+    events: Iterable[Event],
+    settings: EventSettings,
+    *,
+    name: str | None,
+    description: str = "",
+    url: str = "",
+    keep_past: bool = False,
+    writer: CalendarWriter | None = None,
+) -> bytes:
+    """One calendar; pass the build's `writer` to share work between calendars."""
+    writer = writer or CalendarWriter(settings)
+    return writer.calendar(events, name=name, description=description, url=url, keep_past=keep_past)
+
+
+def categories(events: Iterable[Event]) -> list[tuple[str, str]]:
+    """(name, slug) of every category, sorted by name."""
+    seen = {e.category_slug: e.spec.category for e in events}
+    return sorted((name, slug) for slug, name in seen.items())
+
+
+def build_calendars(
+    events: list[Event], settings: EventSettings, writer: CalendarWriter | None = None
+) -> dict[str, bytes]:
+    """Every calendar of a build by output path: all events, one per category, one per
+    event. The benchmark (bench/ics.py) times this, so it measures what the build does."""
+    writer = writer or CalendarWriter(settings)
+    made = {
+        "calendar.ics": writer.calendar(
+            events,
+            name=settings.calendar_name,
+            description=f"Events of {settings.sitename}".strip(),
+            url=f"{settings.public_url}/events/",
+        )
+    }
+    for name, slug in categories(events):
+        made[f"calendar/{slug}.ics"] = writer.calendar(
+            [e for e in events if e.category_slug == slug],
+            name=f"{settings.calendar_name}: {name}",
+            url=f"{settings.public_url}/events/category/{slug}/",
+        )
     for event in events:
-        if event.uid not in made:
-            made[event.uid] = b"".join(v.to_ical() for v in vevents(event, settings))
-    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return b"".join([head, *(made[e.uid] for e in events), b"END:VCALENDAR", end])
+        # Single-event files ignore the past window: someone may want an old one.
+        made[event.ics_save_as] = writer.calendar([event], name=None, keep_past=True)
+    return made

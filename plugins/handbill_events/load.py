@@ -68,6 +68,7 @@ def _yaml12_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 MAX_BYTES = 1_000_000
 MAX_NODES = 10_000  # values after aliases are expanded ("billion laughs" stops here)
 SURROGATE = re.compile("[\ud800-\udfff]")
+NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader refuses
 
 
 def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
@@ -82,17 +83,14 @@ def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
     return sizes[id(node)]
 
 
-class EventLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 scalars, line numbers, and duplicate-key detection."""
+class _EventConstruction:
+    """What both loaders add to PyYAML's safe loading: YAML 1.2 scalars, line numbers,
+    duplicate-key detection and the checks on hostile input."""
 
     yaml_implicit_resolvers = _yaml12_resolvers()
+    duplicates: list[tuple[int, Any]]
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[int, Any]] = []
-
-    def compose_document(self) -> Node | None:
-        node = super().compose_document()
+    def _check_size(self, node: Node | None) -> Node | None:
         if node is not None and _expanded_size(node, {}) > MAX_NODES:
             raise ConstructorError(
                 None, None, f"it holds more than {MAX_NODES} values", node.start_mark
@@ -103,12 +101,12 @@ class EventLoader(yaml.SafeLoader):
         # An unquoted impossible date (2026-02-30) stays text, so the field that holds
         # it reports "not a real date" with its own name and line.
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except ValueError:
-            return self.construct_scalar(node)
+            return self.construct_scalar(node)  # type: ignore[attr-defined]
 
     def construct_yaml_str(self, node: ScalarNode) -> str:
-        text = super().construct_yaml_str(node)
+        text = super().construct_yaml_str(node)  # type: ignore[misc]
         if SURROGATE.search(text):
             # A "\ud800" escape decodes to a lone surrogate, which cannot be written out.
             raise ConstructorError(None, None, "a \\u escape is not a character", node.start_mark)
@@ -119,9 +117,9 @@ class EventLoader(yaml.SafeLoader):
         data.line = node.start_mark.line + 1
         data.key_lines = {}
         yield data
-        self.flatten_mapping(node)
+        self.flatten_mapping(node)  # type: ignore[attr-defined]
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             try:
                 hash(key)
             except TypeError:
@@ -134,7 +132,7 @@ class EventLoader(yaml.SafeLoader):
             line = key_node.start_mark.line + 1
             if key in data:
                 self.duplicates.append((line, key))
-            data[key] = self.construct_object(value_node, deep=True)
+            data[key] = self.construct_object(value_node, deep=True)  # type: ignore[attr-defined]
             data.key_lines[key] = line
 
     def construct_line_list(self, node: SequenceNode):
@@ -142,13 +140,71 @@ class EventLoader(yaml.SafeLoader):
         data.line = node.start_mark.line + 1
         data.item_lines = [item.start_mark.line + 1 for item in node.value]
         yield data
-        data.extend(self.construct_sequence(node, deep=True))
+        data.extend(self.construct_sequence(node, deep=True))  # type: ignore[attr-defined]
 
 
-EventLoader.add_constructor("tag:yaml.org,2002:map", EventLoader.construct_line_map)
-EventLoader.add_constructor("tag:yaml.org,2002:seq", EventLoader.construct_line_list)
-EventLoader.add_constructor("tag:yaml.org,2002:timestamp", EventLoader.construct_yaml_timestamp)
-EventLoader.add_constructor("tag:yaml.org,2002:str", EventLoader.construct_yaml_str)
+class EventLoader(_EventConstruction, yaml.SafeLoader):
+    """The pure-Python loader: exact messages for every broken file, safe at any depth."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+    def compose_document(self) -> Node | None:
+        return self._check_size(super().compose_document())
+
+
+# PyYAML built without libyaml has no CSafeLoader: everything then takes EventLoader.
+HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+
+
+class FastEventLoader(_EventConstruction, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same loading with libyaml's parser, about 9 times faster.
+
+    libyaml recurses in C and crashes the process on very deep nesting, and its error
+    messages differ from PyYAML's, so read_yaml uses it only behind `fits_fast_loader`
+    and reads any file it rejects again with EventLoader.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+    def get_single_node(self) -> Node | None:
+        return self._check_size(super().get_single_node())
+
+
+for _loader in (EventLoader, FastEventLoader):
+    _loader.add_constructor("tag:yaml.org,2002:map", _loader.construct_line_map)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _loader.construct_line_list)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
+    _loader.add_constructor("tag:yaml.org,2002:str", _loader.construct_yaml_str)
+
+
+# Far below the depth at which libyaml's recursion overflows an 8 MB stack (tens of
+# thousands) and above any event file's; deeper files take the pure-Python loader.
+MAX_FAST_DEPTH = 200
+
+
+def fits_fast_loader(text: str) -> bool:
+    """Whether libyaml can parse `text` safely: a cheap upper bound on its nesting depth.
+
+    Every `[` or `{` may open a level. In block style a level needs more indentation or a
+    `-`/`?` indicator on its line (at most two levels each, as in `- key:`), so twice
+    the indentation plus those characters bounds it. Quoted or plain text that holds
+    these characters only overestimates, which costs speed, never safety. Text the
+    pure-Python reader would refuse goes there too, for its exact message.
+    """
+    if not HAS_LIBYAML or NON_PRINTABLE.search(text):
+        return False
+    depth = text.count("[") + text.count("{")
+    if depth > MAX_FAST_DEPTH:
+        return False
+    block = 0
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" \t"))
+        block = max(block, 2 * (indent + line.count("-") + line.count("?")) + 2)
+    return depth + block <= MAX_FAST_DEPTH
 
 
 # What a volunteer can do about PyYAML's (and our own) messages, by a clue in the message.
@@ -171,6 +227,23 @@ def _syntax_problem(rel: str, err: yaml.YAMLError, text: str) -> Problem:
         "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'",
     )
     return Problem(rel, line, "YAML", f"not valid YAML ({what})", hint)
+
+
+def _parse(kind: type[EventLoader | FastEventLoader], text: str) -> tuple[Any, list]:
+    loader = kind(text)  # the reader already rejects control characters
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _parse_fast(text: str) -> tuple[Any, list] | None:
+    """libyaml's reading, or None if it finds any fault: the pure-Python loader then
+    reads the file again, for PyYAML's own message and line."""
+    try:
+        return _parse(FastEventLoader, text)
+    except Exception:  # any fault at all: the pure-Python loader reports it
+        return None
 
 
 def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
@@ -199,19 +272,17 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
                 "save the file as UTF-8 (most editors: Save As → Encoding → UTF-8)",
             )
         ]
-    loader = None
-    try:
-        loader = EventLoader(text)  # the reader already rejects control characters
-        data = loader.get_single_data()
-    except yaml.YAMLError as err:
-        return None, [_syntax_problem(rel, err, text)]
-    except RecursionError:
-        return None, [
-            Problem(rel, 1, "file", "is nested too deeply", "an event needs only a few levels")
-        ]
-    finally:
-        if loader is not None:
-            loader.dispose()
+    parsed = _parse_fast(text) if fits_fast_loader(text) else None
+    if parsed is None:
+        try:
+            parsed = _parse(EventLoader, text)
+        except yaml.YAMLError as err:
+            return None, [_syntax_problem(rel, err, text)]
+        except RecursionError:
+            return None, [
+                Problem(rel, 1, "file", "is nested too deeply", "an event needs only a few levels")
+            ]
+    data, duplicates = parsed
     problems = [
         Problem(
             rel,
@@ -220,7 +291,7 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
             "appears twice in the same block",
             "keep one; the later one would silently win",
         )
-        for line, key in loader.duplicates
+        for line, key in duplicates
     ]
     if data is None:
         return None, [

@@ -270,12 +270,18 @@ def horizon(settings: EventSettings) -> date:
 
 
 def build_event(
-    spec: EventSpec, settings: EventSettings, md: markdown.Markdown | dict | None
+    spec: EventSpec,
+    settings: EventSettings,
+    md: markdown.Markdown | dict | None,
+    description_html: str | None = None,
 ) -> Event:
+    """The event a spec describes; `description_html` if its Markdown is rendered already."""
     event = Event(
         spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
     )
-    event.description_html = render_markdown(spec.description, md)
+    if description_html is None:
+        description_html = render_markdown(spec.description, md)
+    event.description_html = description_html
     event.description_text = plain_text(event.description_html)
     if spec.repeat is None:
         event.occurrences = [as_written(event)]

@@ -20,8 +20,13 @@ UTC = ZoneInfo("UTC")
 CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+@lru_cache(maxsize=1024)
 def transitions(zone: ZoneInfo, year: int) -> list[datetime]:
-    """The UTC instants in `year` at which the zone's offset changes (to the minute)."""
+    """The UTC instants in `year` at which the zone's offset changes (to the minute).
+
+    Cached: calendars of different spans ask for the same years again. Callers only
+    read the list.
+    """
     found = []
     moment = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)

@@ -24,12 +24,14 @@ def build(
     now: str = NOW,
     siteurl: str = SITEURL,
     fresh: bool = True,
+    cache: Path | None = None,
     **handbill: object,
 ) -> Path:
     """Copy event files into workdir/content/events, build, return the output folder.
 
     With fresh=False the content folder (and its change ledger) is kept from a previous
-    build, so tests can edit a file and rebuild.
+    build, so tests can edit a file and rebuild. `cache` turns Pelican's content cache
+    on, kept in that folder.
     """
     content = workdir / "content"
     target = content / "events"
@@ -54,8 +56,9 @@ def build(
             "SITEURL": siteurl,
             "DIRECT_TEMPLATES": [],
             "DELETE_OUTPUT_DIRECTORY": True,
-            "CACHE_CONTENT": False,
-            "LOAD_CONTENT_CACHE": False,
+            "CACHE_CONTENT": cache is not None,
+            "LOAD_CONTENT_CACHE": cache is not None,
+            "CACHE_PATH": str(cache or workdir / "cache"),
             "HANDBILL_EVENTS": {
                 "now": now,
                 "uid_domain": "anytown.example.org",
