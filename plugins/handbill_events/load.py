@@ -207,6 +207,25 @@ def fits_fast_loader(text: str) -> bool:
     return depth + block <= MAX_FAST_DEPTH
 
 
+# An event needs three levels at most; the pure-Python loader takes seconds to fail on
+# thousands (it runs out of recursion), so a file this deep is refused before parsing.
+MAX_FLOW_DEPTH = 100
+FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def too_deep_at(text: str) -> int | None:
+    """The line where `[`/`{` brackets first open more than MAX_FLOW_DEPTH levels, if any.
+
+    Brackets inside quoted text count too; no real event file has a hundred of them open.
+    """
+    depth = 0
+    for match in FLOW_BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 # What a volunteer can do about PyYAML's (and our own) messages, by a clue in the message.
 SYNTAX_HINTS = (
     ("\\t", "indent with spaces, not tabs"),
@@ -227,6 +246,10 @@ def _syntax_problem(rel: str, err: yaml.YAMLError, text: str) -> Problem:
         "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'",
     )
     return Problem(rel, line, "YAML", f"not valid YAML ({what})", hint)
+
+
+def _too_deep(rel: str, line: int) -> Problem:
+    return Problem(rel, line, "file", "is nested too deeply", "an event needs only a few levels")
 
 
 def _parse(kind: type[EventLoader | FastEventLoader], text: str) -> tuple[Any, list]:
@@ -272,6 +295,9 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
                 "save the file as UTF-8 (most editors: Save As → Encoding → UTF-8)",
             )
         ]
+    deep_line = too_deep_at(text)
+    if deep_line:
+        return None, [_too_deep(rel, deep_line)]
     parsed = _parse_fast(text) if fits_fast_loader(text) else None
     if parsed is None:
         try:
@@ -279,9 +305,7 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
         except yaml.YAMLError as err:
             return None, [_syntax_problem(rel, err, text)]
         except RecursionError:
-            return None, [
-                Problem(rel, 1, "file", "is nested too deeply", "an event needs only a few levels")
-            ]
+            return None, [_too_deep(rel, 1)]
     data, duplicates = parsed
     problems = [
         Problem(
