@@ -8,6 +8,7 @@ no plugins. Each build is a separate process so its CPU time and peak memory are
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sys
@@ -22,6 +23,10 @@ from .measure import Run, ratio, run, summary
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
+# A fixed hash seed: with a random one, the order of sets and the work that follows from it
+# change between runs. With it, and user-space counts (measure.INSTRUCTIONS), identical
+# builds here differed by under 0.5 % in instructions; without both, by up to 8 %.
+BUILD_ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 SITEURL = "https://bench.example.org"
 
 HANDBILL_SETTINGS = """\
@@ -126,7 +131,9 @@ def build(
     output = site.output(kind)
     shutil.rmtree(output, ignore_errors=True)
     cmd = pelican_cmd(site.settings(kind, cache, without, links), site.content, output)
-    result = run(label, cmd, site.logs() / f"{label}.log", cwd=REPO, count_instructions=True)
+    result = run(
+        label, cmd, site.logs() / f"{label}.log", cwd=REPO, env=BUILD_ENV, count_instructions=True
+    )
     if result.returncode:
         log.error("%s build failed (exit %d): see %s", label, result.returncode, result.log)
     return result

@@ -34,6 +34,11 @@ class Run:
         return asdict(self)
 
 
+# The program's own instructions: the kernel's share (writing files, page faults) varies
+# with the page cache and the disk from run to run.
+INSTRUCTIONS = "instructions:u"
+
+
 @functools.cache
 def perf_works() -> bool:
     """Whether `perf stat` can count instructions here (not in every VM or container)."""
@@ -41,7 +46,7 @@ def perf_works() -> bool:
         return False
     try:
         done = subprocess.run(
-            ["perf", "stat", "-e", "instructions", "-x,", "true"],
+            ["perf", "stat", "-e", INSTRUCTIONS, "-x,", "true"],
             capture_output=True,
             text=True,
             timeout=20,
@@ -76,7 +81,7 @@ def run(
     counts = log.with_suffix(".perf")
     counts.unlink(missing_ok=True)
     if count_instructions and perf_works():
-        cmd = ["perf", "stat", "-e", "instructions", "-x,", "-o", str(counts), *cmd]
+        cmd = ["perf", "stat", "-e", INSTRUCTIONS, "-x,", "-o", str(counts), *cmd]
     with log.open("w", encoding="utf-8") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)

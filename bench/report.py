@@ -232,7 +232,8 @@ def ratios(b: dict[str, Any]) -> list[str]:
         f"- Handbill / plain Pelican: **{times(b.get('ratio_wall'))}** wall, "
         f"**{times(b.get('ratio_cpu'))}** CPU, **{times(b.get('ratio_instructions'))}** "
         "instructions (medians). Other work on the same cores slows wall time most; "
-        "instruction counts (Linux perf) vary by about 1 % between identical runs."
+        "user-space instruction counts (Linux perf; builds run with PYTHONHASHSEED=0) "
+        "varied by under 0.5 % between identical builds."
     ]
     hugo = b.get("hugo")
     if hugo:
