@@ -94,9 +94,3 @@ def broken_links(output: Path, siteurl: str) -> Iterator[tuple[Path, str]]:
 def page_links(html: bytes) -> list[bytes]:
     """The href and src values of one page, each once: links in page order, then assets."""
     return list(dict.fromkeys(link for pattern in LINK_ATTRS for link in pattern.findall(html)))
-
-
-def resolves(output: Path, page: Path, link: str, siteurl: str) -> bool:
-    """One link on one page (kept for callers that check a single link)."""
-    tree = OutputTree(output, siteurl)
-    return tree.resolves(os.path.realpath(page.parent), link)
