@@ -31,7 +31,7 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
-PLUGINS = ["handbill_checks", "handbill_events", "handbill_signup"]
+PLUGINS = ["handbill_checks", "handbill_events", "handbill_signup", "handbill_rendercache"]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
 HANDBILL_EVENTS = {

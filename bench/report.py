@@ -447,8 +447,11 @@ def render(results: dict[str, Any]) -> str:
         "",
         *cached(b),
         "",
-        "Each rebuild is compared with a build from scratch made just before it, so both ran "
-        "under the same load.",
+        "As a preview (`make serve`) rebuilds: the content cache on, into the output folder "
+        "the last cached build wrote (each round edits the newest post differently). Handbill "
+        "also keeps the pages the edit did not change (handbill_rendercache); plain Pelican "
+        "renders every page. Each rebuild is compared with a build from scratch made just "
+        "before it, so both ran under the same load.",
         "",
         "## Where the time goes (cProfile, one build of each)",
         "",

@@ -63,6 +63,11 @@ class Occurrence:
     def ended(self, now: datetime) -> bool:
         return self.end_utc <= now
 
+    @property
+    def cache_key(self) -> str:
+        """What pages show of this date, for the preview's render cache (handbill_rendercache)."""
+        return f"{self.event.cache_key} @ {self.start!r} {self.status}"
+
     @cached_property  # read by the upcoming list on every page of the site
     def when(self) -> str:
         return when_text(self)
@@ -124,6 +129,14 @@ class Event:
         if name == "spec":
             raise AttributeError(name)
         return getattr(self.spec, name)
+
+    @property
+    def cache_key(self) -> str:
+        """What pages show of this event, for the preview's render cache (handbill_rendercache).
+
+        The occurrences and skipped dates follow from the file and the settings.
+        """
+        return f"{self.spec!r} {self.sequence} {self.modified} {self.url} {self.rule_until}"
 
     @property
     def tz(self) -> ZoneInfo:
