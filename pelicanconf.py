@@ -86,10 +86,13 @@ AUTHOR_FEED_RSS = None
 RELATIVE_URLS = False
 SUMMARY_MAX_LENGTH = 40
 TYPOGRIFY = False
+# Curly quotes, dashes and ellipses ("--" -> en dash, "---" -> em dash, "..." -> ellipsis):
+# Markdown's own smarty extension, made to skip text it would not change
+# (plugins/handbill_markdown/smarty.py); the output is the same.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
+        "handbill_markdown.smarty": {},
         "markdown.extensions.toc": {"permalink": False},
     },
     "output_format": "html",

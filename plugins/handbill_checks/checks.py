@@ -33,30 +33,22 @@ class BuildChecks:
         self.settings = checks_settings.read(pelican.settings)
         self.output = Path(pelican.settings["OUTPUT_PATH"])
         self.siteurl = pelican.settings.get("SITEURL", "")
-        self.sources: dict[Path, str] = {}
-        self._output_real: Path | None = None
+        # Each post's and page's output file as Pelican named it -> its source file.
+        self.sources: dict[str, str] = {}
         self.errors = ErrorCounter()
         logging.getLogger().addHandler(self.errors)
         weakref.finalize(self, logging.getLogger().removeHandler, self.errors)
         BuildChecks.live.add(self)
 
     def page_written(self, path: str, context: dict[str, Any]) -> None:
-        # Cheapest test first: most pages written (listings, tags, feeds) are no post or page,
-        # and resolving a path costs a system call per folder in it.
+        # Called for every page of the site, and most are listings, tags or feeds: only note
+        # posts and pages, as given. Paths are resolved only to name the source of a broken
+        # link (report_broken_links): resolving each page's path here cost more than the
+        # link check itself.
         content = context.get("article") or context.get("page")
         source = getattr(content, "source_path", None)
-        if not (source and getattr(content, "save_as", None)):
-            return
-        written = Path(path).resolve()
-        if self.output_real() not in written.parents:
-            return
-        self.sources[written] = display_path(source)
-
-    def output_real(self) -> Path:
-        # The output folder exists once pages are written; resolve it once per build.
-        if self._output_real is None:
-            self._output_real = self.output.resolve()
-        return self._output_real
+        if source and getattr(content, "save_as", None):
+            self.sources[path] = source
 
     def finish(self) -> None:
         if self.settings["check_links"]:
@@ -64,7 +56,6 @@ class BuildChecks:
         failed = self.errors.count
         self.errors.count = 0
         self.sources.clear()
-        self._output_real = None
         if failed and self.settings["fail_on_error"]:
             log.critical("The site was not published: fix the %d problem(s) listed above.", failed)
             raise SystemExit(1)
@@ -73,10 +64,15 @@ class BuildChecks:
         pages_by_link: dict[str, list[Path]] = {}
         for page, link in broken_links(self.output, self.siteurl):
             pages_by_link.setdefault(link, []).append(page)
+        if not pages_by_link:
+            return
+        # The signal is process-wide, so pages written by another build may be listed too:
+        # they never match a page of this output.
+        source_of = {Path(path).resolve(): source for path, source in self.sources.items()}
         for link, pages in pages_by_link.items():
             # A post's broken link also shows in every listing of its summary: name the post once.
-            found = (self.sources.get(page.resolve()) for page in pages)
-            sources = sorted(set(filter(None, found)))
+            found = (source_of.get(page.resolve()) for page in pages)
+            sources = sorted({display_path(source) for source in found if source})
             for where in sources or [f"{pages[0].relative_to(self.output)} (theme template)"]:
                 log.error(
                     "%s: broken link %r — no such file in the site. Check the file name; "

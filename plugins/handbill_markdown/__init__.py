@@ -1,0 +1,1 @@
+"""Markdown extensions for Handbill's MARKDOWN setting (not a Pelican plugin)."""

@@ -1,0 +1,51 @@
+"""Python-Markdown's smarty extension, with the same output at a fraction of the cost.
+
+Stock smarty runs a second inline pass over every piece of text in a post: 19 regular
+expressions, most of which begin with a lookbehind or a group and so are tried at every
+character. In a 2,000-post build that was about a quarter of all the work, although most
+paragraphs hold nothing smarty would change.
+
+Every smarty pattern matches a quote, `--`, `...` or (with `smart_angled_quotes`) `<<`/`>>`.
+Text with none of them cannot change, so it is passed over; all other text goes through
+stock smarty untouched. Use it in MARKDOWN as "handbill_markdown.smarty" with smarty's
+options.
+"""
+
+from __future__ import annotations
+
+from markdown import Markdown
+from markdown.extensions.smarty import SmartyExtension
+from markdown.treeprocessors import InlineProcessor
+
+# A superset of what any smarty pattern matches (each match contains one of these).
+TRIGGERS = ("'", '"', "--", "...", "<<", ">>")
+
+
+class SkipPlainText(InlineProcessor):
+    """Smarty's inline pass, which leaves text without a trigger as it is."""
+
+    # Overrides InlineProcessor.__handleInline (a private name, hence the mangled spelling),
+    # which InlineProcessor.run calls for each text and tail. Were Markdown to rename it,
+    # this would simply not be called: the output stays stock smarty's, only slower
+    # (tests/markdown checks that it is called).
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if any(trigger in data for trigger in TRIGGERS):
+            return super()._InlineProcessor__handleInline(data, patternIndex)
+        return data
+
+
+class FastSmartyExtension(SmartyExtension):
+    """SmartyExtension whose inline pass skips text that has nothing to educate."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        super().extendMarkdown(md)
+        stock = md.treeprocessors["smarty"]
+        fast = SkipPlainText(md)
+        fast.inlinePatterns = stock.inlinePatterns
+        # Stock smarty's name and priority, so it replaces it in the same place: after the
+        # main inline pass (20), before toc (5).
+        md.treeprocessors.register(fast, "smarty", 6)
+
+
+def makeExtension(**kwargs: object) -> FastSmartyExtension:
+    return FastSmartyExtension(**kwargs)
