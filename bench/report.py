@@ -358,7 +358,8 @@ def server_lines(server: dict[str, Any]) -> list[str]:
     if not server.get("available"):
         return [f"Sign-up server: not available ({server.get('reason', 'not run')})."]
     lines = [
-        f"`{server['command']}` with {server['workers']} gunicorn workers, the spool worker, "
+        f"`{server['command']}` with {server['workers']} gunicorn workers, the spool worker "
+        "(at idle CPU priority, as it runs by default), "
         f"and a load of {server['phases'][0]['requests']} sign-ups per phase from "
         f"{server['concurrency']} concurrent connections (bench/load.py, one new connection "
         "and one new address per sign-up). The load generator, the spool worker and the "

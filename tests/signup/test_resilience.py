@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import pytest
 
+from handbill_signup.server import worker as worker_mod
 from handbill_signup.server.config import load_config
 from handbill_signup.server.service import Visitor
 from handbill_signup.server.worker import Worker
@@ -247,3 +248,38 @@ def test_one_pass_shares_smtp_connections_and_survives_a_dropped_one(tmp_path, m
     deliverer = worker_module.Deliverer(load_config(path, env()))
     deliverer.deliver(spool.claim(spool.due(ignore_backoff=True)[0]))
     assert FakeSmtp.opened[-1].closed and deliverer._conn is None
+
+
+def test_crash_before_the_done_batch_is_synced_is_not_sent_again(tmp_path, smtp):
+    """Markers are written at once and synced in batches: a worker that dies in between
+    (the process, not the power) still leaves the marker that stops a second send."""
+    path = write_config(tmp_path, smtp.port, free_port())
+    site = Site(0, path)
+    service_for(path).subscribe({**JOIN, "email": "batch@example.org"}, LOCAL)
+    spool = site.spool
+    [job] = spool.due()
+    claimed = spool.claim(job)
+    Worker(site.cfg, spool).deliverer.deliver(claimed)
+    spool.mark_done(claimed)  # ...and the worker dies before commit_done
+    (spool.root / "active" / f"{job.id}.json").rename(spool.root / "queue" / f"{job.id}.json")
+    assert Worker(site.cfg, spool).run_once(ignore_backoff=True).skipped == 1
+    assert len(smtp.sink.to("batch@example.org")) == 1
+    assert spool.counts() == {"queue": 0, "active": 0, "done": 1, "failed": 0}
+
+
+def test_done_markers_are_synced_once_per_batch(tmp_path, smtp, monkeypatch):
+    path = write_config(
+        tmp_path, smtp.port, free_port(), limits="per_ip = 1000\nconfirmations_per_hour = 1000"
+    )
+    site = Site(0, path)
+    service = service_for(path)
+    jobs = worker_mod.DONE_BATCH + 10
+    for n in range(jobs):
+        service.subscribe({**JOIN, "email": f"many{n}@example.org"}, LOCAL)
+    spool = site.spool
+    synced: list[str] = []
+    real = spool._fsync_dir
+    monkeypatch.setattr(spool, "_fsync_dir", lambda folder: (synced.append(folder), real(folder)))
+    assert Worker(site.cfg, spool).run_once(ignore_backoff=True).sent == jobs
+    assert synced.count("done") == 2, "one sync per batch of done markers, not per mail"
+    assert spool.counts() == {"queue": 0, "active": 0, "done": jobs, "failed": 0}

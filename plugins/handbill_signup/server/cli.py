@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from datetime import UTC, datetime
 
 from .config import Config, ConfigError, load_config
+from .priority import lower_priority
 from .spool import Spool
 from .store import SQLiteStore
 from .worker import Worker
@@ -58,11 +58,12 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _worker(cfg: Config, args: argparse.Namespace) -> int:
-    if args.nice:
-        # Visitors first: on a busy host the mail waits a moment in the spool, which is
-        # what it is for, rather than the web workers waiting for the CPU.
-        os.nice(args.nice)
-    log.info("spool worker started on %s", cfg.spool_dir)
+    # Visitors first: on a busy host the mail waits a moment in the spool, which is what
+    # it is for, rather than the web workers waiting for the CPU.
+    lowered = lower_priority(args.nice)
+    log.info(
+        "spool worker started on %s (%s)", cfg.spool_dir, ", ".join(lowered) or "priority as is"
+    )
     Worker(cfg, Spool(cfg.spool_dir), store=SQLiteStore(cfg.state_file)).run_forever(args.poll)
     return 0
 
@@ -129,7 +130,10 @@ def parser() -> argparse.ArgumentParser:
     worker = command("worker", _worker, "deliver the spool, forever")
     worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
     worker.add_argument(
-        "--nice", type=int, default=10, help="CPU priority below the web server (0: same)"
+        "--nice",
+        type=int,
+        default=10,
+        help="CPU priority below the web server: nice, SCHED_IDLE (0: same as the server)",
     )
     command("check", _check, "check the configuration")
     spool = sub.add_parser("spool", help="show or drain the mail spool")

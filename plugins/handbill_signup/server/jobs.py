@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import json
 from email.message import EmailMessage
-from email.policy import SMTP, SMTPUTF8
 from typing import Any
 
 from . import messages
 from .config import Config
+from .messages import SMTP, SMTPUTF8
 from .spool import Job
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email import policy as email_policy
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -17,6 +18,30 @@ from .. import __version__
 from .config import Config
 
 METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The stdlib's registry builds a new class with type() for every header it makes, and
+    a message makes about twenty (set, read, generated): a third of the spool worker's CPU
+    per confirmation. The class for a header name is the same every time: build it once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+
+_HEADERS = _HeaderClasses()
+# The stdlib policies with that registry: same rules, same bytes, less work.
+DEFAULT = email_policy.default.clone(header_factory=_HEADERS)
+SMTP = email_policy.SMTP.clone(header_factory=_HEADERS)
+SMTPUTF8 = email_policy.SMTPUTF8.clone(header_factory=_HEADERS)
 
 
 def utcnow() -> str:
@@ -31,7 +56,7 @@ def _address(addr: str, name: str = "") -> Address:
 def _base(
     cfg: Config, to: Address, subject: str, msg_id: str, date: float | None = None
 ) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=DEFAULT)
     msg["From"] = _address(cfg.mail_from, cfg.group_name)
     msg["To"] = to
     msg["Subject"] = subject

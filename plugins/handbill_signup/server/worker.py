@@ -2,7 +2,9 @@
 
 Runs as its own process (`handbill-signup worker`), so a hanging mail server never slows the
 web requests. A job is delivered at most once per successful attempt and marked done right
-after; a job already marked done is never sent again.
+after; a job already marked done is never sent again. The markers are synced to disk once
+per batch (DONE_BATCH): only a power cut can lose them, and with them the knowledge that the
+last few jobs went out (see docs/operators.md, "Delivery guarantees").
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ MAIL_KINDS = ("smtp", "mail")
 # Messages sent over one SMTP connection before a fresh one: some providers refuse more.
 MESSAGES_PER_CONNECTION = 50  # jobs that go to the mail server (see jobs.py)
 COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
+# Delivered jobs whose done markers are made durable together (Spool.commit_done): the most
+# mail a power cut can make the worker send twice.
+DONE_BATCH = 50
 
 
 class TemporaryError(Exception):
@@ -210,20 +215,30 @@ class Worker:
         self.spool = spool
         self.deliverer = deliverer or Deliverer(cfg)
         self.store = store  # purged hourly, if given
+        self._delivered: list[Job] = []  # marked done, not yet committed
 
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
         smtp_down = False
         session = getattr(self.deliverer, "session", contextlib.nullcontext)
-        with session():
-            for queued in self.spool.due(ignore_backoff=ignore_backoff):
-                if smtp_down and queued.kind in MAIL_KINDS:
-                    result.deferred += 1
-                    continue
-                job = self.spool.claim(queued)
-                if job is not None:
-                    smtp_down = self._process(job, result) or smtp_down
+        try:
+            with session():
+                for queued in self.spool.due(ignore_backoff=ignore_backoff):
+                    if smtp_down and queued.kind in MAIL_KINDS:
+                        result.deferred += 1
+                        continue
+                    job = self.spool.claim(queued)
+                    if job is not None:
+                        smtp_down = self._process(job, result) or smtp_down
+                    if len(self._delivered) >= DONE_BATCH:
+                        self._commit()
+        finally:
+            self._commit()
         return result
+
+    def _commit(self) -> None:
+        delivered, self._delivered = self._delivered, []
+        self.spool.commit_done(delivered)
 
     def _process(self, job: Job, result: RunResult) -> bool:
         """Deliver one job; return True if the mail server is down."""
@@ -250,7 +265,8 @@ class Worker:
             result.failed += 1
             self._gave_up(job)
             return False
-        self.spool.complete(job)
+        self.spool.mark_done(job)
+        self._delivered.append(job)
         log.info("job %s (%s) delivered", job.id[:12], job.purpose)
         result.sent += 1
         return False
