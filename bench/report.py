@@ -232,6 +232,15 @@ def ratios(b: dict[str, Any]) -> list[str]:
         "with Markdown's stock smarty, Handbill with handbill_markdown.smarty, which gives the "
         "same HTML for less work (bench/build.py).",
     ]
+    same = b.get("plain_own_markdown")
+    if same:
+        lines.append(
+            f"- With handbill_markdown.smarty on both sides (one plain Pelican build with "
+            f"Handbill's MARKDOWN: {giga(same.get('instructions'))} instructions), Handbill / "
+            f"plain Pelican is **{times(b.get('ratio_instructions_own_markdown'))}** "
+            "instructions: what Handbill's theme and plugins cost beyond Pelican's default "
+            "theme, events and calendars included."
+        )
     hugo = b.get("hugo")
     if hugo:
         handbill = b["handbill"]["wall_median"] / hugo["wall_median"]
