@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 from pathlib import Path
 
+from handbill_signup.server import store as store_module
 from handbill_signup.server.store import Keyer, MemoryStore, SQLiteStore
 
 
@@ -121,3 +122,27 @@ def test_kept_counts_match_the_rows(tmp_path):
     db.commit()
     SQLiteStore(path, clock=lambda: now[0])
     assert counts() == rows() and rows()
+
+
+def test_purge_works_in_short_transactions_and_keeps_counts_equal(tmp_path, monkeypatch):
+    """The worker purges at idle priority: many small transactions, each holding the write
+    lock briefly, must forget exactly what one big one did."""
+    monkeypatch.setattr(store_module, "PURGE_BATCH", 3)
+    now = [1000.0]
+    path = tmp_path / "s.sqlite3"
+    store = SQLiteStore(path, clock=lambda: now[0])
+    for n in range(11):
+        now[0] += 1
+        store.hit(f"old{n % 4}", 100, 1000)
+        store.first(f"mark{n}", 5)
+    now[0] += 100
+    store.hit("new", 100, 1000)
+    transactions = []
+    real_tx = store._tx
+    monkeypatch.setattr(store, "_tx", lambda: transactions.append(1) or real_tx())
+    store.purge(max_window=50)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT key, n FROM counts").fetchall() == [("new", 1)]
+    assert db.execute("SELECT key FROM hits").fetchall() == [("new",)]
+    assert db.execute("SELECT COUNT(*) FROM marks").fetchone() == (0,)
+    assert len(transactions) > 6  # 11 hits, 11 marks, 4 emptied counts: 3 at a time

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +24,8 @@ from typing import Protocol
 Check = tuple[str, int, float]
 # The limit and window of the decoy checks in `hit_all`: high enough never to refuse.
 DECOY_LIMIT, DECOY_WINDOW = 1 << 30, 1.0
+# Rows `SQLiteStore.purge` deletes per transaction: about a millisecond of holding the lock.
+PURGE_BATCH = 500
 
 
 class CounterStore(Protocol):
@@ -141,12 +144,39 @@ class SQLiteStore:
             return True
 
     def purge(self, max_window: float = 7 * 86400) -> None:
-        """Forget expired entries (the worker calls this now and then)."""
+        """Forget expired entries (the worker calls this now and then), a few hundred rows
+        per transaction. The worker runs at idle priority: one long transaction would hold
+        the write lock, and every sign-up waiting on it, for as long as the worker is kept
+        off the CPU by other work."""
         now = self._clock()
+        while self._purge_hits(now - max_window):
+            pass
+        self._delete_batches("marks", "until <= ?", (now,))
+        self._delete_batches("counts", "n <= 0", ())  # keys whose hits have all gone
+
+    def _purge_hits(self, cutoff: float) -> bool:
+        """Delete up to PURGE_BATCH expired hits, keeping `counts` equal; True if more may
+        be left. Hits are appended in time order, so the oldest are found first."""
         with self._tx() as db:
-            db.execute("DELETE FROM hits WHERE at <= ?", (now - max_window,))
-            db.execute("DELETE FROM marks WHERE until <= ?", (now,))
-            _recount(db)
+            rows = db.execute(
+                "SELECT rowid, key FROM hits WHERE at <= ? LIMIT ?", (cutoff, PURGE_BATCH)
+            ).fetchall()
+            db.executemany("DELETE FROM hits WHERE rowid = ?", [(rowid,) for rowid, _ in rows])
+            gone = Counter(key for _, key in rows)
+            db.executemany(
+                "UPDATE counts SET n = n - ? WHERE key = ?", [(n, key) for key, n in gone.items()]
+            )
+        return len(rows) == PURGE_BATCH
+
+    def _delete_batches(self, table: str, expired: str, params: tuple) -> None:
+        sql = (
+            f"DELETE FROM {table} WHERE rowid IN "
+            f"(SELECT rowid FROM {table} WHERE {expired} LIMIT {PURGE_BATCH})"
+        )
+        while True:
+            with self._tx() as db:
+                if db.execute(sql, params).rowcount < PURGE_BATCH:
+                    return
 
 
 # Each key's number of rows in `hits` is kept in `counts`, in the same transactions: a
