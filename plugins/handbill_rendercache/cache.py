@@ -83,17 +83,12 @@ class RenderCache:
 
     # --- once per page -------------------------------------------------------------
     def render(self, template: jinja2.Template, local: dict[str, Any], shared: dict) -> str:
-        if self.current is None:
-            self.prepare(shared)
         name = local["output_file"]
         key = self._page_key(local, shared)
-        old = self.previous.pages.get(name)
-        if key and old and self._reusable(name, key, old):
+        if self._keep(name, key, shared):
             self.kept.add(os.path.normpath(self.output / name))
-            self.written[name] = (key, old.reads)
             return ""  # the writer leaves the file alone (keeps_file)
-        text, reads = self._render(template.render, local)
-        self.written[name] = (key, reads)
+        text, self.written[name] = self._render(key, template.render, local)
         return text
 
     def keeps_file(self, path: str) -> bool:
@@ -101,14 +96,9 @@ class RenderCache:
 
     def feed(self, name: str, key: str, write: Callable[[], Any], shared: dict) -> Any:
         """Write a feed unless the one on disk was made from the same posts and texts."""
-        if self.current is None:
-            self.prepare(shared)
-        old = self.previous.pages.get(name)
-        if key and old and self._reusable(name, key, old):
-            self.written[name] = (key, old.reads)
+        if self._keep(name, key, shared):
             return None
-        result, reads = self._render(write)
-        self.written[name] = (key, reads)
+        result, self.written[name] = self._render(key, write)
         return result
 
     def _page_key(self, local: dict[str, Any], shared: dict[str, Any]) -> str:
@@ -119,8 +109,12 @@ class RenderCache:
             log.debug("%s is always rendered: it is given a value that %s", own["output_file"], err)
             return ""
 
-    def _reusable(self, name: str, key: str, old: PageRecord) -> bool:
-        if old.key != key or self.changed.intersection(old.reads):
+    def _keep(self, name: str, key: str, shared: dict[str, Any]) -> bool:
+        """Whether the file on disk is what rendering would give; noted as written if so."""
+        if self.current is None:
+            self.prepare(shared)
+        old = self.previous.pages.get(name)
+        if not (key and old and old.key == key) or self.changed.intersection(old.reads):
             return False
         try:
             stat = (self.output / name).stat()
@@ -128,14 +122,18 @@ class RenderCache:
             return False
         if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
             return False
+        self.written[name] = (key, old.reads)
         self.reused += 1
         return True
 
-    def _render(self, render: Callable[..., Any], *args: Any) -> tuple[Any, list[str]]:
+    def _render(
+        self, key: str, render: Callable[..., Any], *args: Any
+    ) -> tuple[Any, tuple[str, list[str]]]:
+        """Render, noting whose text was read: (the result, the page's record entry)."""
         self.reading = set()
         try:
             result = render(*args)
-            return result, sorted(self.reading)
+            return result, (key, sorted(self.reading))
         finally:
             self.reading = None
             self.rendered += 1
