@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..consent import Consent, consent_from_table, load_toml
+from handbill_signup.consent import Consent, consent_from_table, load_toml
+
 from .validate import FieldErrors, clean_email, header_safe
 
 BACKENDS = ("email", "mailman", "listmonk", "webhook")
