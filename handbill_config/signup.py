@@ -37,11 +37,14 @@ class Pages(StrictModel):
     @field_validator("*")
     @classmethod
     def _a_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError(
-                f'"{value}" is not a path — write one that starts with /, like "/join/"'
-            )
-        return value
+        return page_path(value)
+
+
+def page_path(value: str) -> str:
+    """A page of the site, as a path: the server redirects there, the plugin builds it."""
+    if not value.startswith("/"):
+        raise ValueError(f'"{value}" is not a path — write one that starts with /, like "/join/"')
+    return value
 
 
 class Site(StrictModel):
