@@ -119,7 +119,14 @@ def _explain(error: Any, model: type[BaseModel], loc: tuple, syntax: Syntax) -> 
     if kind in {"value_error", "assertion_error"}:
         return str(ctx.get("error", error["msg"]))
     if kind in {"too_short", "too_long"}:
-        return f"{syntax.kind(value)} — {error['msg'][0].lower()}{error['msg'][1:]}"
+        unit = "characters" if isinstance(value, str) else "items"
+        actual = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        limit = (
+            f"at least {ctx['min_length']}"
+            if kind == "too_short"
+            else f"at most {ctx['max_length']}"
+        )
+        return f"{syntax.show(value)} has {actual} {unit} — write {limit}"
     return f"{syntax.show(value)}: {error['msg']}"
 
 
