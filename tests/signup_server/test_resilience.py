@@ -30,6 +30,9 @@ from signup_support import (
     write_config,
 )
 
+# Starts the real server under gunicorn and times it: the end-to-end tier.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def down_site(tmp_path, smtp):
