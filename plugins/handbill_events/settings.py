@@ -137,6 +137,13 @@ def parse_now(value: datetime | None, tz: ZoneInfo) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
+def initialized(pelican: Any) -> None:
+    """Check HANDBILL_EVENTS when Pelican starts, before any build: a mistake then stops
+    `make html`/`make publish` at once, and a preview keeps its last good settings (a
+    failing generator would instead fail every rebuild in a loop)."""
+    from_pelican(pelican.settings)
+
+
 def from_pelican(settings: dict[str, Any]) -> EventSettings:
     """HANDBILL_EVENTS checked (ConfigError on any mistake), plus what we need from Pelican."""
     cfg = plugin_settings(settings, "HANDBILL_EVENTS", EventsSettings)
