@@ -22,6 +22,7 @@ REQUIRED_FILES = ("index.html",)
 class BuildResult:
     problems: list[str] = field(default_factory=list)  # errors: the site is not published
     notices: list[str] = field(default_factory=list)  # warnings: published anyway
+    logged: int = 0  # how many of the problems the build printed itself
 
     @property
     def ok(self) -> bool:
@@ -49,6 +50,7 @@ def run_build(
             process.wait()
             raise
         result = read_log(log)
+    result.logged = len(result.problems)
     explain_exit(result, code, timeout)
     if code == 0:
         check_output(result, staging)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import say
-from .build import run_build
+from .build import BuildResult, run_build
 from .settings import PublishSettings
 from .versions import Busy, SiteFolders, count_files, describe
 
@@ -37,6 +37,13 @@ def unchanged(folders: SiteFolders) -> str:
     if current is None:
         return "there is no published site yet"
     return f"the live site is unchanged: {folders.output.name}/ still shows {describe(current)}"
+
+
+def why_not(result: BuildResult) -> str:
+    """The build's own messages are above this line; what it could not say goes here."""
+    listed = result.logged
+    said = f"{listed} problem{'s' if listed != 1 else ''} (listed above)" if listed else ""
+    return "; ".join(part for part in [said, *result.problems[listed:]] if part)
 
 
 def publish(settings_file: Path, settings: PublishSettings, now: datetime) -> Outcome:
@@ -73,11 +80,10 @@ def _publish_locked(
         raise
     if not result.ok:
         shutil.rmtree(staging, ignore_errors=True)
-        count = f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}"
         return Outcome(
             problems=result.problems,
             notices=result.notices,
-            message=f"Not published: {count} (listed above); {unchanged(folders)}.",
+            message=f"Not published: {why_not(result)}; {unchanged(folders)}.",
         )
     version = folders.go_live(staging)
     folders.write_state(published=version, published_at=now.astimezone(UTC).isoformat())
