@@ -33,7 +33,7 @@ def failure_message(
     """The full list of problems, one a line, as the build printed them."""
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     subject = f"{group}: the site was not published ({count})"
-    if is_stale(last_success, stale_days, now):
+    if last_success and is_stale(last_success, stale_days, now):
         subject = f"{group}: the site has not been published for {age_days(last_success, now)} days"
     lines = [
         f"The scheduled rebuild of the {group} website at {now:%Y-%m-%d %H:%M} UTC",
@@ -45,11 +45,11 @@ def failure_message(
         f"    {command}",
         "",
         f"{count.capitalize()}:",
-        *(f"  - {problem}" for problem in problems),
+        *map(item, problems),
     ]
     if notices:
         lines += ["", "Also noted (these do not stop the site being published):"]
-        lines += [f"  - {notice}" for notice in notices]
+        lines += map(item, notices)
     return _message(sender, keeper, subject, lines, now)
 
 
@@ -78,6 +78,12 @@ def stale_message(
         "or the cron log) and what it printed (journalctl -u handbill-rebuild).",
     ]
     return _message(sender, keeper, subject, lines, now)
+
+
+def item(text: str) -> str:
+    """One problem as a list item; the lines of a longer message indented under it."""
+    first, *rest = text.strip().splitlines() or [""]
+    return "\n".join([f"  - {first}", *(f"    {line.strip()}" for line in rest)])
 
 
 def is_stale(last_success: datetime | None, stale_days: int, now: datetime) -> bool:

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from . import notify, say
+from .interim_config import ConfigError
 from .publish import Outcome, folders_for, publish
 from .settings import PublishSettings, load
 from .upload import upload
@@ -17,33 +18,30 @@ from .versions import SiteFolders, describe
 
 
 def rebuild(settings_file: Path, signup_config: Path | None, pull: bool, now: datetime) -> int:
-    problems: list[str] = []
-    if pull:
-        problems += git_pull(settings_file.resolve().parent)
+    problems = git_pull(settings_file.resolve().parent) if pull else []
     try:
         settings, pelican_settings = load(settings_file)
     except Exception as exc:  # a broken publishconf.py is a problem to mail too
         settings, pelican_settings = PublishSettings(), {}
         problems.append(f"{settings_file.name}: {exc}")
     signup_config = signup_config or signup_config_of(settings_file, pelican_settings)
+    try:  # checked first: a mistake in the mail settings must not wait for a failed build
+        parties = mail_parties(signup_config)
+    except ConfigError as exc:
+        parties = None
+        say(f"handbill-publish: cannot email the keeper: {exc}", error=True)
     outcome = Outcome()
-    if not any(p.startswith(settings_file.name) for p in problems):
+    if pelican_settings:
         outcome = publish(settings_file, settings, now)
         say(outcome.message)
         problems += outcome.problems
     folders = folders_for(settings_file)
-    failed = None
-    if outcome.published and settings.upload_to:
-        failed = upload(folders.store / outcome.version, settings.upload_to)
-        if failed:
-            problems.append(failed)
-        else:
-            folders.write_state(uploaded=outcome.version, uploaded_at=now.isoformat())
-            say(f"Uploaded {outcome.version} to {settings.upload_to}.")
+    failed = upload_live(folders, outcome, settings, now)
+    problems += [failed] if failed else []
     if not problems:
-        return 0
+        return 0 if parties else 2
     message = notify.failure_message(
-        **mail_parties(signup_config),
+        **(parties or {"sender": "", "keeper": "", "group": "Handbill"}),
         what_happened=what_happened(outcome, failed, live_site(folders, settings)),
         problems=problems,
         notices=outcome.notices,
@@ -52,7 +50,20 @@ def rebuild(settings_file: Path, signup_config: Path | None, pull: bool, now: da
         now=now,
         command=rebuild_command(settings_file, signup_config),
     )
-    return mail(signup_config, message, exit_code=1)
+    return mail(signup_config, message, exit_code=1) if parties else not_mailed(message)
+
+
+def upload_live(
+    folders: SiteFolders, outcome: Outcome, settings: PublishSettings, now: datetime
+) -> str | None:
+    """Upload what this run put live; the reason when that failed."""
+    if not (outcome.version and settings.upload_to):
+        return None
+    failed = upload(folders.store / outcome.version, settings.upload_to)
+    if not failed:
+        folders.write_state(uploaded=outcome.version, uploaded_at=now.isoformat())
+        say(f"Uploaded {outcome.version} to {settings.upload_to}.")
+    return failed
 
 
 def what_happened(outcome: Outcome, upload_failed: str | None, live: str) -> str:
@@ -130,11 +141,11 @@ def mail(signup_config: Path, message: EmailMessage, exit_code: int) -> int:
     try:
         notify.send(signup_config, message)
     except Exception as exc:  # no mail must not hide the problems: they go to the log
-        say(
-            f"Could not email the keeper ({type(exc).__name__}: {exc}); the message was:\n"
-            f"{message}",
-            error=True,
-        )
-        return 2
+        return not_mailed(message, f" ({type(exc).__name__}: {exc})")
     say(f"Emailed {message['To']}: {message['Subject']}")
     return exit_code
+
+
+def not_mailed(message: EmailMessage, why: str = "") -> int:
+    say(f"Could not email the keeper{why}; the message was:\n{message.get_content()}", error=True)
+    return 2

@@ -98,8 +98,8 @@ def inbox() -> Iterator[Inbox]:
 def signup_toml(project: Path, inbox: Inbox) -> Path:
     """The example signup.toml with the SMTP server pointed at the loopback inbox."""
     text = (project / "signup.example.toml").read_text(encoding="utf-8")
-    head, _, tail = text.partition("[mail.smtp]")
-    smtp = f'[mail.smtp]\nhost = "127.0.0.1"\nport = {inbox.port}\nsecurity = "none"\n'
+    head, _, tail = text.partition("\n[mail.smtp]\n")
+    smtp = f'\n[mail.smtp]\nhost = "127.0.0.1"\nport = {inbox.port}\nsecurity = "none"\n'
     path = project / "signup.toml"
-    path.write_text(head + smtp + "\n[list]" + tail.partition("[list]")[2], encoding="utf-8")
+    path.write_text(head + smtp + "\n[list]" + tail.partition("\n[list]")[2], encoding="utf-8")
     return path
