@@ -15,8 +15,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from handbill_config import ConfigError
+
 from . import say
-from .interim_config import ConfigError
 from .publish import folders_for, publish
 from .rebuild import check_stale, rebuild
 from .settings import load

@@ -6,6 +6,7 @@ server uses (the password from the environment, as there), so a group sets up ma
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 import textwrap
@@ -14,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from .interim_config import load_signup_config
+from handbill_config import ConfigError, load_signup_config
 
 
 def failure_message(
@@ -122,12 +123,19 @@ def _message(sender: str, to: str, subject: str, lines: list[str], now: datetime
 def keeper_address(signup_config: Path) -> tuple[str, str, str]:
     """(sender, keeper, group name) from signup.toml."""
     cfg = load_signup_config(signup_config)
-    return cfg.mail_from, cfg.keeper, cfg.group_name
+    where = cfg.source
+    if not cfg.list_.keeper:
+        raise ConfigError(f"{where}: list.keeper: the keeper's address is needed for the mail")
+    if not cfg.mail.from_:
+        raise ConfigError(f"{where}: mail.from: the address mail is sent from is needed")
+    return cfg.mail.from_, cfg.list_.keeper, cfg.site.group_name
 
 
 def send(signup_config: Path, message: EmailMessage) -> None:
-    """Send one message with the sign-up server's SMTP settings."""
-    smtp = load_signup_config(signup_config).smtp
+    """Send one message with the sign-up server's SMTP settings; the password, as for the
+    server, from the environment variable named by [mail.smtp] password_env."""
+    smtp = load_signup_config(signup_config).mail.smtp
+    password = os.environ.get(smtp.password_env)
     if smtp.security == "ssl":
         context = ssl.create_default_context()
         conn: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -138,6 +146,6 @@ def send(signup_config: Path, message: EmailMessage) -> None:
     with conn:
         if smtp.security == "starttls":
             conn.starttls(context=ssl.create_default_context())
-        if smtp.username and smtp.password:
-            conn.login(smtp.username, smtp.password)
+        if smtp.username and password:
+            conn.login(smtp.username, password)
         conn.send_message(message)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+from handbill_config import ConfigError
+
 from . import notify, say
-from .interim_config import ConfigError
 from .publish import Outcome, folders_for, publish
 from .settings import PublishSettings, load
 from .upload import upload

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .interim_config import StrictModel, plugin_settings
+from handbill_config import StrictModel, plugin_settings
 
 
 class PublishSettings(StrictModel):

@@ -26,6 +26,9 @@ LIVE = (
     r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
 )
 
+# Several real builds each, run as the command an operator runs (the end-to-end tier).
+pytestmark = pytest.mark.e2e
+
 
 # More pages, so there is time to kill the build while it writes them.
 EXTRA_POSTS = {

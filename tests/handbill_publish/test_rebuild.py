@@ -22,6 +22,9 @@ from publish_support import (
 KEEPER = "lists@anytown-sos-nhs.example.org"  # [list] keeper in signup.example.toml
 SENDER = "join@anytown-sos-nhs.example.org"  # [mail] from
 
+# Several real builds each, run as the command an operator runs (the end-to-end tier).
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def www(project: Path, tmp_path: Path) -> Path:
