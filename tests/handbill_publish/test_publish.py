@@ -199,7 +199,8 @@ def test_a_mistake_in_handbill_publish_settings_is_named(project: Path) -> None:
     set_publish_settings(project, '{"stale_day": 3}')
     done = run(project, "publish")
     assert done.returncode == 2
-    assert "publishconf.py: HANDBILL_PUBLISH.stale_day:" in done.stderr
+    expected = 'HANDBILL_PUBLISH.stale_day: unknown setting — did you mean "stale_days"?'
+    assert f"publishconf.py: {expected}" in done.stderr
     assert not (project / "output").exists()
 
 
