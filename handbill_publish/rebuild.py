@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from .publish import Outcome, folders_for, publish
 from .settings import PublishSettings, load
 from .upload import upload
 from .versions import SiteFolders, describe
+
+# A stale site is mailed about at most this often (the rebuild's own mail counts).
+STALE_MAIL_EVERY = timedelta(hours=20)
 
 
 def rebuild(settings_file: Path, signup_config: Path | None, pull: bool, now: datetime) -> int:
@@ -49,9 +53,14 @@ def rebuild(settings_file: Path, signup_config: Path | None, pull: bool, now: da
         last_success=last_success(folders, settings),
         stale_days=settings.stale_days,
         now=now,
-        command=rebuild_command(settings_file, signup_config),
+        command=rebuild_command(settings_file),
     )
-    return mail(signup_config, message, exit_code=1) if parties else not_mailed(message)
+    if not parties:
+        return not_mailed(message)
+    code = mail(signup_config, message, exit_code=1)
+    if code == 1 and "has not been published for" in message["Subject"]:
+        folders.write_state(stale_mailed_at=now.isoformat())
+    return code
 
 
 def upload_live(
@@ -84,6 +93,10 @@ def check_stale(settings_file: Path, signup_config: Path | None, now: datetime) 
     if not notify.is_stale(last, settings.stale_days, now):
         say(f"Fresh: last published {last:%Y-%m-%d %H:%M} UTC.")
         return 0
+    told = folders.read_state().get("stale_mailed_at")
+    if told and now - datetime.fromisoformat(told) < STALE_MAIL_EVERY:
+        say(f"Stale, and the keeper was told at {told}: not mailing again yet.")
+        return 1
     message = notify.stale_message(
         **mail_parties(signup_config),
         live=live_site(folders, settings),
@@ -92,7 +105,10 @@ def check_stale(settings_file: Path, signup_config: Path | None, now: datetime) 
         now=now,
     )
     say(message["Subject"])
-    return mail(signup_config, message, exit_code=1)
+    code = mail(signup_config, message, exit_code=1)
+    if code == 1:
+        folders.write_state(stale_mailed_at=now.isoformat())
+    return code
 
 
 def git_pull(root: Path) -> list[str]:
@@ -133,9 +149,10 @@ def live_site(folders: SiteFolders, settings: PublishSettings) -> str:
     return describe(version) if version else "whatever was there before"
 
 
-def rebuild_command(settings_file: Path, signup_config: Path) -> str:
-    words = ["handbill-publish", "rebuild", "--settings", settings_file, "--config", signup_config]
-    return shlex.join(str(word) for word in words)
+def rebuild_command(settings_file: Path) -> str:
+    """This very command, to run again by hand once the problems are fixed."""
+    folder = shlex.quote(str(settings_file.resolve().parent))
+    return f"cd {folder} && {shlex.join(sys.argv)}"
 
 
 def mail(signup_config: Path, message: EmailMessage, exit_code: int) -> int:

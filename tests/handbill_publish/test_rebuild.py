@@ -119,6 +119,11 @@ def test_a_stale_site_is_mailed_about(
     assert mail["Subject"] == "Anytown Save Our NHS: the site has not been published for 4 days"
     assert "4 days ago" in body_of(mail)
     assert "(you are told after 3 days)" in body_of(mail)
+    # Run again the same day (the timer's ExecStopPost, a second cron line): told once.
+    again = run(project, "stale", "--config", str(signup_toml))
+    assert again.returncode == 1
+    assert "not mailing again yet" in again.stdout
+    assert len(inbox.messages) == 1
 
 
 def test_a_failed_rebuild_of_a_stale_site_says_how_old_it_is(
@@ -131,6 +136,9 @@ def test_a_failed_rebuild_of_a_stale_site_says_how_old_it_is(
     [mail] = mails(inbox)
     assert mail["Subject"] == "Anytown Save Our NHS: the site has not been published for 5 days"
     assert "bad-date.md" in body_of(mail)
+    # The stale check after it (ExecStopPost) does not send the same news twice.
+    assert run(project, "stale", "--config", str(signup_toml)).returncode == 1
+    assert len(inbox.messages) == 1
 
 
 def test_a_failed_git_pull_is_mailed_and_the_site_is_still_rebuilt(
