@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from outputs import tools
@@ -19,18 +17,8 @@ from outputs.conftest import CHROMIUM_FLAGS
 from playwright.sync_api import Browser, sync_playwright
 from signup.support import SmtpServer, free_port, start_server, stop_server, write_config
 
-from deploy.servers import Proxy, program, start_caddy, start_nginx
+from deploy.servers import Deployed, Proxy, program, start_caddy, start_nginx
 from sitebuild import build_site
-
-
-@dataclass(frozen=True)
-class Deployed:
-    url: str  # http://127.0.0.1:PORT, where each proxy answers in turn
-    port: int
-    webroot: Path  # what the proxies serve, copied from the build by rsync
-    config: Path  # the sign-up server's signup.toml (the site shows its wording)
-    backend: str  # where the sign-up server listens
-    smtp: SmtpServer
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outputs.tools import ROOT, missing
+from signup.support import Received, Site, SmtpServer
 
 DEPLOY = ROOT / "deploy"
 NGINX_FILE = DEPLOY / "nginx" / "handbill.conf"
@@ -31,6 +32,19 @@ SITE_ROOT = "/srv/www/anytown-sos-nhs"
 NGINX_LOGS = "/var/log/nginx"
 BACKEND = "127.0.0.1:8081"
 TLS_MARK = "# TLS"
+KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# The headers the guide's files set on every answer, errors included.
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), browsing-topics=()",
+    "strict-transport-security": "max-age=63072000",
+}
 
 
 def program(name: str, package: str) -> str:
@@ -107,6 +121,31 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """The published demo in a web root, and the sign-up server with its SMTP server."""
+
+    url: str  # http://127.0.0.1:PORT, where each proxy answers in turn
+    port: int
+    webroot: Path  # what the proxies serve, copied from the build by rsync
+    config: Path  # the sign-up server's signup.toml (the site shows its wording)
+    backend: str  # where the sign-up server listens
+    smtp: SmtpServer
+
+    def drain(self) -> None:
+        """Run the spool worker once, as `handbill-signup spool drain` does."""
+        Site(self.port, self.config).drain()
+
+    def mail(self, to: str, about: str = "") -> list[Received]:
+        return [m for m in self.smtp.sink.to(to) if about in m.msg.get_content()]
+
+    def deliver(self, to: str, about: str = "") -> Received:
+        self.drain()
+        found = self.mail(to, about)
+        assert found, f"no mail reached {to} (about {about!r})"
+        return found[-1]
 
 
 @dataclass
