@@ -170,14 +170,16 @@ class Proxy:
 
 def nginx_main_conf(folder: Path, site_conf: Path) -> str:
     """Debian 12's /etc/nginx/nginx.conf as far as it matters here, in a folder of our own."""
+    # As root (CI), workers would switch to nobody, who cannot read pytest's private folders.
     user = pwd.getpwuid(os.getuid()).pw_name
     group = grp.getgrgid(os.getgid()).gr_name
+    as_user = f"user {user} {group};" if os.geteuid() == 0 else ""
     temp = folder / "temp"
     return f"""
 daemon off;
 master_process on;
 worker_processes 1;
-user {user} {group};
+{as_user}
 pid {folder}/nginx.pid;
 error_log {folder}/logs/error.log;
 events {{ worker_connections 128; }}

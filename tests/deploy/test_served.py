@@ -85,7 +85,7 @@ def same_type(got: str, expected: str) -> bool:
     return got_parts[0] == wanted[0] and (len(wanted) == 1 or got_parts[1:] == wanted[1:])
 
 
-def test_pages_styles_feeds_and_calendars_get_their_types(proxy: Proxy, deployed: Deployed):
+def test_regression_types_of_pages_styles_feeds_calendars(proxy: Proxy, deployed: Deployed):
     wrong = {}
     for path, expected in types_to_check(deployed.webroot).items():
         got = fetch(proxy.port, path)
