@@ -15,7 +15,7 @@ import pytest
 from outputs import tools
 from outputs.conftest import CHROMIUM_FLAGS
 from playwright.sync_api import Browser, sync_playwright
-from signup.support import SmtpServer, free_port, start_server, stop_server, write_config
+from signup.support import SmtpServer, free_port, write_config
 
 from deploy.servers import Deployed, Proxy, program, start_caddy, start_nginx
 from sitebuild import build_site
@@ -51,11 +51,12 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
         check=True,
         timeout=120,
     )
-    server = start_server(config, backend_port, workers=1)
+    deployed = Deployed(url, port, webroot, config, f"127.0.0.1:{backend_port}", smtp)
+    deployed.start_server()
     try:
-        yield Deployed(url, port, webroot, config, f"127.0.0.1:{backend_port}", smtp)
+        yield deployed
     finally:
-        stop_server(server)
+        deployed.stop_server()
         smtp.stop()
 
 

@@ -10,6 +10,7 @@ tests run as (root in CI, anyone on a developer machine); no system service is t
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -18,11 +19,12 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from outputs.tools import ROOT, missing
-from signup.support import Received, Site, SmtpServer
+from signup.support import Received, Site, SmtpServer, start_server, stop_server
 
 DEPLOY = ROOT / "deploy"
 NGINX_FILE = DEPLOY / "nginx" / "handbill.conf"
@@ -123,7 +125,7 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Deployed:
     """The published demo in a web root, and the sign-up server with its SMTP server."""
 
@@ -133,6 +135,23 @@ class Deployed:
     config: Path  # the sign-up server's signup.toml (the site shows its wording)
     backend: str  # where the sign-up server listens
     smtp: SmtpServer
+    server: subprocess.Popen | None = None  # the running sign-up server
+
+    def start_server(self) -> None:
+        self.server = start_server(self.config, int(self.backend.rsplit(":", 1)[1]), workers=1)
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            stop_server(self.server)
+            self.server = None
+
+    @contextlib.contextmanager
+    def server_stopped(self) -> Iterator[None]:
+        self.stop_server()
+        try:
+            yield
+        finally:
+            self.start_server()
 
     def drain(self) -> None:
         """Run the spool worker once, as `handbill-signup spool drain` does."""

@@ -115,24 +115,31 @@ def test_served_bytes_are_the_built_files_and_parse(proxy: Proxy, deployed: Depl
     assert calendar.walk("VEVENT")
 
 
-def answers_to_check(proxy: Proxy, deployed: Deployed) -> dict[str, Answer]:
+# A sign-up form far over the limits (nginx's 16 KB, the server's max_body_bytes).
+OVERSIZED = b"email=a%40example.org&consent=yes&website=&padding=" + b"x" * 20_000
+
+
+def answers_to_check(proxy: Proxy, deployed: Deployed) -> dict[str, tuple[int, Answer]]:
+    """Name -> (the status it must have, the answer)."""
     port = proxy.port
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
     return {
-        "page": fetch(port, "/"),
-        "stylesheet": fetch(port, one(deployed.webroot, "theme/css/*.css")),
-        "calendar": fetch(port, "/calendar.ics"),
-        "feed": fetch(port, "/feeds/all.atom.xml"),
-        "missing page": fetch(port, "/no-such-page/"),
-        "missing calendar": fetch(port, "/no-such-calendar.ics"),
-        "post to a page": fetch(port, "/join/", "POST", body=b"x=1"),
-        "sign-up server": fetch(port, "/signup/health"),
-        "sign-up server's 404": fetch(port, "/signup/no-such-thing"),
+        "page": (200, fetch(port, "/")),
+        "stylesheet": (200, fetch(port, one(deployed.webroot, "theme/css/*.css"))),
+        "calendar": (200, fetch(port, "/calendar.ics")),
+        "feed": (200, fetch(port, "/feeds/all.atom.xml")),
+        "missing page": (404, fetch(port, "/no-such-page/")),
+        "missing calendar": (404, fetch(port, "/no-such-calendar.ics")),
+        "sign-up server": (200, fetch(port, "/signup/health")),
+        "sign-up server's 404": (404, fetch(port, "/signup/no-such-thing")),
+        "oversized sign-up": (413, fetch(port, "/signup/subscribe", "POST", form, OVERSIZED)),
     }
 
 
 def test_security_headers_on_every_answer_errors_too(proxy: Proxy, deployed: Deployed):
     missing = {}
-    for name, got in answers_to_check(proxy, deployed).items():
+    for name, (status, got) in answers_to_check(proxy, deployed).items():
+        assert got.status == status, (proxy.kind, name, got.status)
         for header, value in SECURITY_HEADERS.items():
             if value not in got.headers.get(header, []):
                 missing[f"{name} ({got.status}) {header}"] = got.headers.get(header)
@@ -166,6 +173,16 @@ def test_the_404_page(proxy: Proxy, deployed: Deployed):
         assert got.body == page, path
         assert got.header("content-type").lower() == "text/html; charset=utf-8", path
         assert "cache-control" not in got.headers, (path, got.headers.get("cache-control"))
+
+
+def test_sign_up_server_down_gives_502_not_the_404_page(proxy: Proxy, deployed: Deployed):
+    with deployed.server_stopped():
+        got = fetch(proxy.port, "/signup/subscribe", "POST", body=urlencode(JOIN).encode())
+    assert got.status == 502, (proxy.kind, got.status)
+    assert got.body != (deployed.webroot / "404.html").read_bytes()
+    for header, value in SECURITY_HEADERS.items():
+        assert value in got.headers.get(header, []), (proxy.kind, header)
+    assert fetch(proxy.port, "/signup/health").status == 200, "the server did not come back"
 
 
 # Caddy redirects to HTTPS by itself; nginx's file has a server block for it.
