@@ -15,9 +15,9 @@ import pytest
 from outputs import tools
 from outputs.conftest import CHROMIUM_FLAGS
 from playwright.sync_api import Browser, sync_playwright
-from signup.support import SmtpServer, free_port, write_config
 
 from deploy.servers import Deployed, Proxy, program, start_caddy, start_nginx
+from signup_support import SmtpServer, free_port, write_config
 from sitebuild import build_site
 
 

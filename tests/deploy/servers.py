@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outputs.tools import ROOT, missing
-from signup.support import Received, Site, SmtpServer, start_server, stop_server
+
+from signup_support import Received, Site, SmtpServer, start_server, stop_server
 
 DEPLOY = ROOT / "deploy"
 NGINX_FILE = DEPLOY / "nginx" / "handbill.conf"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
-from signup.support import confirm_link
 
 from deploy.servers import CSP, KEEPER, Deployed, Proxy
+from signup_support import confirm_link
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 import feedparser
 import icalendar
 import pytest
-from signup.support import JOIN, confirm_link
 
 from deploy.servers import CSP, DOMAIN, KEEPER, SECURITY_HEADERS, Deployed, Proxy
+from signup_support import JOIN, confirm_link
 
 # A visitor's own address: any loopback address reaches the proxy, and this one is in no
 # log unless the proxy writes visitors' addresses.
