@@ -12,9 +12,6 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from outputs import tools
-from outputs.conftest import CHROMIUM_FLAGS
-from playwright.sync_api import Browser, sync_playwright
 
 from deploy.servers import Deployed, Proxy, program, start_caddy, start_nginx
 from signup_support import SmtpServer, free_port, write_config
@@ -76,18 +73,3 @@ def proxy(
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, as tests/outputs uses it."""
-    chromium = tools.chromium()
-    tools.playwright_driver()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
