@@ -33,6 +33,7 @@ CADDY_FILE = DEPLOY / "caddy" / "Caddyfile"
 DOMAIN = "anytown-sos-nhs.example.org"
 SITE_ROOT = "/srv/www/anytown-sos-nhs"
 NGINX_LOGS = "/var/log/nginx"
+ACME_ROOT = "/var/www/html"  # where certbot --webroot writes its challenges
 BACKEND = "127.0.0.1:8081"
 TLS_MARK = "# TLS"
 KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
@@ -68,9 +69,13 @@ def replace_exactly(text: str, old: str, new: str, count: int) -> str:
 def render_nginx(
     *, port: int, redirect_port: int, root: Path, logs: Path, backend: str, keep_tls: bool = False
 ) -> str:
-    """deploy/nginx/handbill.conf for loopback; with keep_tls, only the paths change."""
+    """deploy/nginx/handbill.conf for loopback; with keep_tls, only the paths change.
+
+    certbot's folder becomes `acme` beside the log folder.
+    """
     text = NGINX_FILE.read_text(encoding="utf-8")
     text = replace_exactly(text, SITE_ROOT, str(root), 1)
+    text = replace_exactly(text, f"root {ACME_ROOT};", f"root {logs.parent / 'acme'};", 1)
     text = replace_exactly(text, NGINX_LOGS + "/", f"{logs}/", 2)
     text = replace_exactly(text, BACKEND, backend, 1)
     if keep_tls:

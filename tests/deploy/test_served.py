@@ -192,6 +192,12 @@ def test_nginx_sends_plain_http_to_https(proxy: Proxy):
     got = fetch(proxy.redirect_port, "/join/?from=poster", headers={"Host": DOMAIN})
     assert got.status == 301
     assert got.header("location") == f"https://{DOMAIN}/join/?from=poster"
+    # certbot's challenge for the renewal is answered, not redirected.
+    challenges = proxy.folder / "acme" / ".well-known" / "acme-challenge"
+    challenges.mkdir(parents=True)
+    (challenges / "renewal-token").write_bytes(b"renewal-token.key")
+    got = fetch(proxy.redirect_port, "/.well-known/acme-challenge/renewal-token")
+    assert (got.status, got.body) == (200, b"renewal-token.key")
 
 
 def test_sign_up_through_the_proxy_leaves_no_address_or_token_in_any_log(
