@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deploy.servers import Deployed, Proxy, program, start_caddy, start_nginx
+from deploy.servers import PER_IP, Deployed, Proxy, program, start_caddy, start_nginx
 from signup_support import SmtpServer, free_port, write_config
 from sitebuild import build_site
 
@@ -26,7 +26,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     smtp = SmtpServer()
     smtp.start()
     # The site's address is the proxy's: the server sends visitors back to its pages.
-    config = write_config(folder, smtp.port, port)
+    config = write_config(folder, smtp.port, port, limits=f"per_ip = {PER_IP}")
     output = build_site(
         folder / "output",
         "publishconf.py",

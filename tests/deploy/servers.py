@@ -36,6 +36,8 @@ NGINX_LOGS = "/var/log/nginx"
 ACME_ROOT = "/var/www/html"  # where certbot --webroot writes its challenges
 BACKEND = "127.0.0.1:8081"
 TLS_MARK = "# TLS"
+# Sign-ups per visitor address in the tests' signup.toml: enough for the tests' own visits.
+PER_IP = 3
 KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "

@@ -16,7 +16,7 @@ import feedparser
 import icalendar
 import pytest
 
-from deploy.servers import CSP, DOMAIN, KEEPER, SECURITY_HEADERS, Deployed, Proxy
+from deploy.servers import CSP, DOMAIN, KEEPER, PER_IP, SECURITY_HEADERS, Deployed, Proxy
 from signup_support import JOIN, confirm_link
 
 # A visitor's own address: any loopback address reaches the proxy, and this one is in no
@@ -173,6 +173,30 @@ def test_the_404_page(proxy: Proxy, deployed: Deployed):
         assert got.body == page, path
         assert got.header("content-type").lower() == "text/html; charset=utf-8", path
         assert "cache-control" not in got.headers, (path, got.headers.get("cache-control"))
+
+
+def test_visitors_cannot_pass_the_per_ip_limit_with_their_own_x_forwarded_for(
+    proxy: Proxy, deployed: Deployed
+):
+    """The server counts the address the proxy saw, whatever X-Forwarded-For a visitor sends."""
+    source = {"nginx": "127.44.1.1", "caddy": "127.44.1.2"}[proxy.kind]
+    addresses = [f"spoof{i}.{proxy.kind}@example.org" for i in range(PER_IP + 2)]
+    for i, address in enumerate(addresses):
+        posted = fetch(
+            proxy.port,
+            "/signup/subscribe",
+            "POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Forwarded-For": f"198.51.100.{i}",
+            },
+            body=urlencode({**JOIN, "email": address}).encode(),
+            source=source,
+        )
+        assert posted.status == 303  # limited or not, every visitor gets the same answer
+    deployed.drain()
+    confirmed = [address for address in addresses if deployed.mail(address)]
+    assert confirmed == addresses[:PER_IP], proxy.kind
 
 
 def test_sign_up_server_down_gives_502_not_the_404_page(proxy: Proxy, deployed: Deployed):
