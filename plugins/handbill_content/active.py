@@ -61,9 +61,9 @@ class ActiveContentFinder(HTMLParser):
             self.found.append(Finding(f"{article} <{tag}> element", f"<{tag}"))
         for name, value in attrs:
             if name.startswith("on"):
-                self.found.append(Finding(f"an event handler ({name}=) on <{tag}>", name))
+                self.found.append(Finding(f"an event handler ({name}=) on <{tag}>", f"{name}="))
             elif name == "style":
-                self.found.append(Finding(f"an inline style on <{tag}>", "style"))
+                self.found.append(Finding(f"an inline style on <{tag}>", "style="))
             elif name in URL_ATTRIBUTES and value and _unsafe_url(value):
                 scheme = SCHEME.match(value)[1].lower()  # type: ignore[index]
                 self.found.append(Finding(f"a {scheme}: link on <{tag}>", f"{scheme}:"))
@@ -105,17 +105,20 @@ def find_active_content(html: str) -> list[Finding]:
     return finder.found
 
 
-def remove_active_content(html: str, source: str, path: str) -> tuple[str, list[Problem]]:
+def remove_active_content(
+    html: str, source: str, path: str, body_line: int = 1
+) -> tuple[str, list[Problem]]:
     """The page without its active content, and a warning for each thing removed.
 
-    `source` is the file's text, to name the line each thing came from.
+    `source` is the file's text, to name the line each thing came from (looked for from
+    `body_line`, where the text after the details starts).
     """
     found = find_active_content(html)
     if not found:
         return html, []
     lines = source.lower().split("\n")
     problems = []
-    after = 0
+    after = body_line - 1
     for finding in found:
         line = _line_of(lines, finding.needle.lower(), after)
         after = line - 1 if line else after

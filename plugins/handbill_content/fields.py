@@ -8,6 +8,7 @@ makes the file unreadable: `fatal`.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,15 +118,23 @@ MONTHS = (
 def _date_error(value: str, err: Exception) -> str:
     if not value:
         return "is empty"
-    found = re.match(r"^\d{4}-(\d{1,2})-(\d{1,2})", value)
-    if found and not 1 <= int(found[1]) <= 12:
-        return f"{value!r} is not a date: there is no month {int(found[1])}"
-    if found:
-        return f"{value!r} is not a date: that month has no day {int(found[2])}"
+    found = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if found and not 1 <= int(found[2]) <= 12:
+        return f"{value!r} is not a date: there is no month {int(found[2])}"
+    if found and not _is_day(*map(int, found.groups())):
+        return f"{value!r} is not a date: that month has no day {int(found[3])}"
     time = re.search(r"(\d{1,2}):(\d{2})", value)
     if time and (int(time[1]) > 23 or int(time[2]) > 59):
-        return f"{value!r} is not a time of day (hours 0-23, minutes 0-59)"
+        return f"{value!r}: {time[0]} is not a time of day (hours 0-23, minutes 0-59)"
     return f"{value!r} is not a date"
+
+
+def _is_day(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _status(item: Field, path: str, process, settings, checked: Checked) -> None:
@@ -138,7 +147,7 @@ def _status(item: Field, path: str, process, settings, checked: Checked) -> None
             path,
             item.line,
             item.name,
-            f"{item.value!r} is not a status, so the post is kept off the site as a draft",
+            f"{item.value!r} is not a status, so it is kept off the site as a draft",
             meant if meant.startswith("write") else f"{meant} (draft, hidden or published)",
         )
     )

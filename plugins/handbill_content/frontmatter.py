@@ -60,6 +60,8 @@ class Header:
     problems: list[Problem] = field(default_factory=list)
     # Unknown names taken for the known one they were meant as ("categories" -> "category").
     meant: dict[str, str] = field(default_factory=dict)
+    # The first line after the details: where the text of the post starts.
+    body_line: int = 1
 
     def first(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -76,6 +78,7 @@ def read_header(text: str, path: str, known: tuple[str, ...] = KNOWN_KEYS) -> He
     start = 1 if lines and BEGIN_RE.match(lines[0].expandtabs(TAB_LENGTH)) else 0
     last: Field | None = None
     for number, raw in enumerate(lines[start:], start + 1):
+        header.body_line = number
         line = raw.expandtabs(TAB_LENGTH).rstrip("\r")
         if not line.strip() or END_RE.match(line):
             break
@@ -100,15 +103,15 @@ def _indented(
     """An indented line continues the detail above it; a detail written there is lost."""
     inner = META_RE.match(raw.strip())
     if inner and inner["key"].lower() in known:
-        indent = "a tab" if raw[:1] == "\t" else "spaces"
+        indent = "tab" if raw[:1] == "\t" else "spaces"
         header.problems.append(
             Problem(
                 path,
                 number,
                 inner["key"],
-                f"this line starts with {indent}, so it is read as more of "
-                f"{last.name!r} on line {last.line} and {inner['key']!r} is lost",
-                "remove the space at the start of the line",
+                f"this line starts with {'a tab' if indent == 'tab' else indent}, so it is "
+                f"read as more of {last.name!r} on line {last.line} and {inner['key']!r} is lost",
+                f"remove the {indent} at the start of the line",
             )
         )
 
@@ -128,6 +131,8 @@ def _not_a_detail(
     key = closest(shape["key"].strip(), known, 0.75) if shape else None
     if key is None and not later_details:
         return  # the text starts right after the details, without an empty line: fine
+    if key:
+        header.meant[f"line {number}"] = key
     name = key.capitalize() if key else "details"
     value = raw[shape.end() :].strip() if shape and key else ""
     lost = f" and the lines after it ({', '.join(later_details)})" if later_details else ""

@@ -15,6 +15,7 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from . import quiet
 from .problems import Problem
 from .reader import FACTS, Facts, HandbillMarkdownReader
 from .site import ARTICLE_LISTS, PAGE_LISTS, SiteChecks
@@ -29,6 +30,7 @@ REQUIRED = {
     "page": {"title": True},
 }
 EXAMPLES = {
+    "page title": "Title: About us",
     "title": "Title: Petition passes 15,000 signatures",
     "date": "Date: 2026-11-28 18:00",
     "category": "Category: News",
@@ -72,9 +74,7 @@ def content_context(generator: Any, metadata: dict[str, Any]) -> None:
     if not facts.fatal:
         problems += missing(facts, kind, metadata)
     report(sorted(problems, key=lambda p: p.line))
-    if facts.fatal or any(
-        p.field.lower() in ("title", "date") and "missing" in p.message for p in problems
-    ):
+    if facts.fatal or any("left out" in p.message for p in problems):
         metadata["status"] = "skip"
 
 
@@ -87,7 +87,7 @@ def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> list[Problem]:
                 1,
                 "details",
                 f"the file does not start with the {kind}'s details ({example}), so it is left out",
-                f"start it with a line '{EXAMPLES['title']}' (see docs/volunteers.md)",
+                f"start it with a line '{example_of('title', kind)}' (see docs/volunteers.md)",
             )
         ]
     problems = []
@@ -103,10 +103,14 @@ def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> list[Problem]:
                 1,
                 key.capitalize(),
                 what,
-                f"add a line '{EXAMPLES[key]}' at the top, before the empty line",
+                f"add a line '{example_of(key, kind)}' at the top, before the empty line",
             )
         )
     return problems
+
+
+def example_of(key: str, kind: str) -> str:
+    return EXAMPLES.get(f"{kind} {key}", EXAMPLES[key])
 
 
 def article_pretaxonomy(generator: ArticlesGenerator) -> None:
@@ -132,6 +136,7 @@ def all_finalized(generators: list[Any]) -> None:
 
 
 def register() -> None:
+    quiet.install(lambda: len(BUILDS) > 0)
     signals.initialized.connect(initialized)
     signals.readers_init.connect(readers_init)
     signals.article_generator_context.connect(content_context)

@@ -84,7 +84,7 @@ class HandbillMarkdownReader(MarkdownReader):
         content, metadata = super().read(source_path)
         apply(metadata, checked.replace)
         if not allow_raw_html(self.settings) and active.may_have_active_content(text):
-            content, removed = active.remove_active_content(content, text, rel)
+            content, removed = active.remove_active_content(content, text, rel, header.body_line)
             problems += removed
         metadata[FACTS] = Facts(rel, lines, tuple(problems), False, meant)
         return content, metadata

@@ -42,6 +42,7 @@ class SiteChecks:
         self.facts: dict[str, Facts] = {}
         # Output file -> the source file that writes it (posts first, then pages).
         self.outputs: dict[str, str] = {}
+        self.suggested: set[str] = set()  # slugs offered in a fix, so no two get the same
 
     def facts_of(self, item: Any) -> Facts:
         rel = relative(item.source_path, self.settings)
@@ -70,8 +71,9 @@ class SiteChecks:
 
     def _duplicate(self, item: Any, owner: str, save_as: str) -> Problem:
         facts = self.facts_of(item)
-        taken = {s.rsplit("/", 2)[-2] for s in self.outputs if "/" in s}
+        taken = {s.rsplit("/", 2)[-2] for s in self.outputs if "/" in s} | self.suggested
         new = next(f"{item.slug}-{n}" for n in range(2, 1000) if f"{item.slug}-{n}" not in taken)
+        self.suggested.add(new)
         other = relative(owner, self.settings)
         where = save_as.removesuffix("index.html")
         if facts.has("slug"):
