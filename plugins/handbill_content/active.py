@@ -64,17 +64,18 @@ class ActiveContentFinder(HTMLParser):
                 self.found.append(Finding(f"an event handler ({name}=) on <{tag}>", f"{name}="))
             elif name == "style":
                 self.found.append(Finding(f"an inline style on <{tag}>", "style="))
-            elif name in URL_ATTRIBUTES and value and _unsafe_url(value):
-                scheme = SCHEME.match(value)[1].lower()  # type: ignore[index]
+            elif name in URL_ATTRIBUTES and value and (scheme := _unsafe_scheme(value)):
                 self.found.append(Finding(f"a {scheme}: link on <{tag}>", f"{scheme}:"))
 
     handle_startendtag = handle_starttag
 
 
-def _unsafe_url(value: str) -> bool:
+def _unsafe_scheme(value: str) -> str:
+    """The link's scheme when it is not a safe one ("javascript"), else ""."""
     # Browsers ignore tabs and newlines inside a scheme: "java\tscript:" still runs.
-    scheme = SCHEME.match(re.sub(r"[\t\n\r]", "", value))
-    return bool(scheme) and scheme[1].lower() not in SAFE_SCHEMES  # type: ignore[index]
+    found = SCHEME.match(re.sub(r"[\t\n\r]", "", value))
+    scheme = found[1].lower() if found else ""
+    return "" if scheme in SAFE_SCHEMES else scheme
 
 
 def may_have_active_content(text: str) -> bool:
@@ -116,7 +117,8 @@ def remove_active_content(
     found = find_active_content(html)
     if not found:
         return html, []
-    lines = source.lower().split("\n")
+    # Compared without tabs: "java\tscript:" is found as "javascript:".
+    lines = source.lower().replace("\t", "").split("\n")
     problems = []
     after = body_line - 1
     for finding in found:

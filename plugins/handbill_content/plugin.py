@@ -15,7 +15,7 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import quiet
+from . import quiet, settings as content_settings
 from .problems import Problem
 from .reader import FACTS, Facts, HandbillMarkdownReader
 from .site import ARTICLE_LISTS, PAGE_LISTS, SiteChecks
@@ -47,6 +47,7 @@ def enabled(settings: dict[str, Any]) -> bool:
 
 def initialized(pelican: Pelican) -> None:
     if enabled(pelican.settings):
+        content_settings.read(pelican.settings)  # a mistake in HANDBILL_CONTENT stops the build
         pelican.handbill_content = SiteChecks(pelican.settings)
         BUILDS[id(pelican.settings)] = pelican.handbill_content
 

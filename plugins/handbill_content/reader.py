@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pelican.readers import MarkdownReader
 
-from . import active
+from . import active, settings as content_settings
 from .fields import apply, check_fields
 from .frontmatter import read_header
 from .problems import ERROR, WARNING, Problem
@@ -52,6 +52,10 @@ class HandbillMarkdownReader(MarkdownReader):
 
     file_extensions: ClassVar[list[str]] = [*READ_EXTENSIONS, *TEXT_EXTENSIONS]
 
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self.options = content_settings.read(settings)
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         rel = relative(source_path, self.settings)
         try:
@@ -83,15 +87,11 @@ class HandbillMarkdownReader(MarkdownReader):
             return "", skipped(Facts(rel, lines, tuple(problems), True, meant))
         content, metadata = super().read(source_path)
         apply(metadata, checked.replace)
-        if not allow_raw_html(self.settings) and active.may_have_active_content(text):
+        if not self.options.allow_raw_html and active.may_have_active_content(text):
             content, removed = active.remove_active_content(content, text, rel, header.body_line)
             problems += removed
         metadata[FACTS] = Facts(rel, lines, tuple(problems), False, meant)
         return content, metadata
-
-
-def allow_raw_html(settings: dict[str, Any]) -> bool:
-    return bool(settings.get("HANDBILL_CONTENT", {}).get("allow_raw_html", False))
 
 
 def skipped(facts: Facts) -> dict[str, Any]:
