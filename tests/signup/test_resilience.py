@@ -31,6 +31,9 @@ from .support import (
     write_config,
 )
 
+# Starts the real server under gunicorn and times it: the end-to-end tier.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def down_site(tmp_path, smtp):
