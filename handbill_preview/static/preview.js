@@ -37,7 +37,7 @@
     if (errors) { parts.push(errors + (errors === 1 ? " mistake" : " mistakes")); }
     if (warnings) { parts.push(warnings + (warnings === 1 ? " warning" : " warnings")); }
     return "Preview: " + parts.join(" and ") + " in the site." +
-      (errors ? " Fix them before publishing: the publish stops on mistakes." : "");
+      (errors ? " A publish stops on mistakes: fix " + (errors === 1 ? "it" : "them") + " first." : "");
   }
 
   function draw(state) {
