@@ -2,7 +2,7 @@
    button. Each list ([data-events-list]) carries hidden dates beyond the ones it shows
    (plugins/handbill_events/upcoming.py); this hides the dates that have ended and shows the
    next ones, up to data-events-show of them. Without this script the page shows the list as
-   the build knew it, with the build's date. */
+   the build knew it, with the build's date (in <noscript>). */
 (function () {
   "use strict";
 
@@ -37,9 +37,8 @@
       list.hidden = shown === 0;
       // "No upcoming events" only when the calendar has none left, not when we ran out.
       note(box, "[data-events-empty]", shown === 0 && !more);
+      // The dates carried ran out (a busy calendar, or long after the build).
       note(box, "[data-events-later]", more && shown < limit);
-      // The list is as of now, unless the dates it carries ran out.
-      note(box, "[data-events-asof]", more && shown < limit);
     });
   }
 
