@@ -19,7 +19,7 @@ from .model import Occurrence
 FRESH_FOR = timedelta(weeks=9)
 # At most this many dates beyond the shown ones ride along on a page: the upcoming box is
 # on every page. A calendar busier than that stays right for fewer weeks.
-MAX_LATER = 40
+MAX_LATER = 24
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def test_a_busy_calendar_carries_at_most_the_cap_and_says_when_it_runs_out(
     assert len(dates.later) == MAX_LATER
     assert dates.more
     carried = [*dates.shown, *dates.later]
-    # Right until the carried dates no longer fill the list: when the 41st of them ends.
+    # Right until the carried dates no longer fill the list: when all but 4 of them ended.
     runs_out = sorted(o.end_utc for o in carried)[len(carried) - 5]
     assert NOW < runs_out < NOW + FRESH_FOR
     before = runs_out - timedelta(seconds=1)

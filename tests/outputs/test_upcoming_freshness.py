@@ -25,6 +25,7 @@ import recurring_ical_events
 from pelican.settings import read_settings
 from playwright.sync_api import Browser, Locator, Page
 
+from handbill_events.upcoming import MAX_LATER
 from outputs.served import ServedSite, SiteHandler
 from outputs.tools import ROOT
 from sitebuild import build_site
@@ -284,6 +285,6 @@ def test_a_calendar_too_busy_to_carry_points_to_all_events_not_to_none(
             assert not visible_text(page, "No upcoming events")
             assert box.get_by_text("For later dates, see all events").is_visible()
             carried = box.locator("li").count()
-            assert carried <= UPCOMING_COUNT + 40, f"{carried} dates on every page"
+            assert carried <= UPCOMING_COUNT + MAX_LATER, f"{carried} dates on every page"
         finally:
             page.context.close()
