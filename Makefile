@@ -13,7 +13,7 @@ PORT ?= 8000
 .PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-smoke
 
 help:
-	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds on save)"
+	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds and refreshes on save)"
 	@echo "make test     run every test (both tiers, in parallel)"
 	@echo "make test-fast  the fast tier only: unit and single-build tests (run it on every change)"
 	@echo "make test-e2e   the end-to-end tier only: browsers, servers, calendar engines, bench smoke"
@@ -37,8 +37,10 @@ venv: $(READY)
 html: $(READY)
 	$(PELICAN) content -o $(PREVIEW) -s pelicanconf.py
 
+# The preview server (handbill_preview): rebuilds on save, refreshes the page by itself and
+# shows the build's problems at the top of every page.
 serve: $(READY)
-	$(PELICAN) content -o $(PREVIEW) -s pelicanconf.py --autoreload --listen --port $(PORT)
+	$(BIN)/python -m handbill_preview content -s pelicanconf.py -o $(PREVIEW) --port $(PORT)
 
 # Builds into .site/, runs every check, and only then points output/ at the new build.
 publish: $(READY)
