@@ -81,13 +81,15 @@ SERIES ?= 50
 ROUNDS ?= 3
 ICS_SERIES ?= 1000
 REQUESTS ?= 3000
+# SCALE=10000: also one build of each at 10,000 posts, to see how time and memory grow.
+SCALE ?= 0
 BENCH_OUT ?= /tmp/handbill-bench
 BENCH_ARGS = --posts $(POSTS) --events $(EVENTS) --series $(SERIES) --rounds $(ROUNDS) \
-	--ics-series $(ICS_SERIES) --requests $(REQUESTS)
+	--ics-series $(ICS_SERIES) --requests $(REQUESTS) --scale-posts $(SCALE)
 
 bench: $(READY)
 	$(BIN)/python -m bench.run $(BENCH_ARGS) --out $(BENCH_OUT) \
-		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS)"
+		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS) SCALE=$(SCALE)"
 
 # The same at a tiny size, as CI runs it: tests/bench/test_bench_smoke.py (no timing checks).
 bench-smoke: $(READY)
