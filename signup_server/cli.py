@@ -43,7 +43,7 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 30)
-            # Access logs would carry confirmation tokens (readable addresses): off.
+            # Access logs would only show encrypted tokens, but also visitors' IPs: off.
             self.cfg.set("accesslog", None)
             self.cfg.set("proc_name", "handbill-signup")
             # gunicorn's control socket is one shared path per user: not needed here.
