@@ -16,9 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from outputs import tools
-from outputs.conftest import CHROMIUM_FLAGS
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sitebuild import CONTENT, ROOT, build_site
 
@@ -88,20 +86,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = tools.chromium()
-    tools.playwright_driver()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def violations(browser: Browser, url: str) -> list[str]:

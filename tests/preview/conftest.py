@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from outputs.conftest import browser, chromium  # noqa: F401  (Chromium for these tests too)
 
 from sitebuild import CONTENT, ROOT
 
