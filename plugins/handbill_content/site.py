@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .problems import NOTICE, Problem, closest
+from .problems import ERROR, NOTICE, WARNING, Problem, closest
 from .reader import Facts, relative
 
 ARTICLE_LISTS = (
@@ -155,6 +155,9 @@ class SiteChecks:
                         field,
                         f"{name!r} is used by no other post",
                         f"did you mean {match!r} (used by {used[match]})?",
+                        # Names whose numbers differ ("icb-1" beside "icb-2", "Budget 2025")
+                        # are likely meant: shown, but they do not stop a publish.
+                        level=ERROR if _digits(name) == _digits(match) else WARNING,
                     )
                 )
         return problems
@@ -184,6 +187,10 @@ class SiteChecks:
                 )
             )
         return problems
+
+
+def _digits(name: str) -> str:
+    return "".join(ch for ch in name if ch.isdigit())
 
 
 def reserved_folders(settings: dict[str, Any]) -> dict[str, str]:
