@@ -15,7 +15,13 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
-from .consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from .consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
 from .errors import ConfigError, problems
 from .model import StrictModel
 
@@ -74,13 +80,7 @@ class ConsentTable(StrictModel):
     @field_validator("text")
     @classmethod
     def _only_group_placeholder(cls, value: str) -> str:
-        try:
-            value.format(group="")
-        except (KeyError, IndexError, ValueError):
-            raise ValueError(
-                "only {group} may stand in braces — write {{ and }} for a brace itself"
-            ) from None
-        return value
+        return placeholders_ok(value)
 
 
 class Form(StrictModel):

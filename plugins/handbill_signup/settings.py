@@ -18,7 +18,13 @@ from urllib.parse import quote
 from pydantic import Field, field_validator
 
 from handbill_config import ConfigError, StrictModel, load_signup_config, plugin_settings
-from handbill_config.consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from handbill_config.consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
 from handbill_config.signup import SignupConfig, page_path
 
 log = logging.getLogger(__name__)
@@ -67,6 +73,11 @@ class SignupPluginSettings(StrictModel):
     token_max_age_hours: float | None = Field(None, gt=0)
     mailto_subject: str = "Please add me to the mailing list"
     contact_mailto_subject: str = "Message from the website"
+
+    @field_validator("consent_text")
+    @classmethod
+    def _only_group_placeholder(cls, value: str | None) -> str | None:
+        return value if value is None else placeholders_ok(value)
 
 
 RESULT_PAGES = ("check_email", "welcome", "expired", "try_later", "contact_sent")
