@@ -29,7 +29,7 @@ def check_file(path: Path, settings: dict[str, Any]) -> list[Problem]:
 
 
 def kind_of(rel: str, settings: dict[str, Any]) -> str:
-    """ "page" for a file in PAGE_PATHS, else "post"."""
+    """Whether a file is a "page" (in PAGE_PATHS) or a "post"."""
     for folder in settings.get("PAGE_PATHS", []):
         if rel.startswith(folder.rstrip("/") + "/"):
             return "page"

@@ -22,6 +22,7 @@ from .problems import Problem, did_you_mean
 # A detail to take out of the metadata, so Pelican makes its own (a slug from the title).
 _DROP = object()
 STATUSES = ("published", "draft", "hidden", "skip")
+PLAIN_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T_]\d{1,2}:\d{2}(:\d{2})?)?")
 DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 DATE_HINT = "write the date and local time as YYYY-MM-DD HH:MM, for example 2026-11-28 18:00"
@@ -73,6 +74,8 @@ def _take_as(
 
 
 def _date(item: Field, path: str, process, settings, checked: Checked) -> None:
+    if _plain_date(item.value):
+        return  # the usual 2026-11-28 18:00, valid: no need to ask dateutil
     try:
         process(item.key, item.value)
     except Exception as err:
@@ -113,6 +116,18 @@ MONTHS = (
     "November",
     "December",
 )
+
+
+def _plain_date(value: str) -> bool:
+    """A valid date in the form the guide shows (YYYY-MM-DD, optionally HH:MM[:SS])."""
+    found = PLAIN_DATE.match(value)
+    if not found:
+        return False
+    try:
+        datetime.datetime(*(int(part) for part in found.groups() if part is not None))
+    except ValueError:
+        return False
+    return True
 
 
 def _date_error(value: str, err: Exception) -> str:
