@@ -52,6 +52,13 @@ def initialized(pelican: Pelican) -> None:
         BUILDS[id(pelican.settings)] = pelican.handbill_content
 
 
+def article_generator_init(generator: ArticlesGenerator) -> None:
+    # The first thing of each build to read a post (a rebuild of `make serve` too).
+    checks = BUILDS.get(id(generator.settings))
+    if checks is not None:
+        checks.start()
+
+
 def readers_init(readers: Any) -> None:
     if enabled(readers.settings):
         for ext in HandbillMarkdownReader.file_extensions:
@@ -140,6 +147,7 @@ def register() -> None:
     quiet.install(lambda: len(BUILDS) > 0)
     signals.initialized.connect(initialized)
     signals.readers_init.connect(readers_init)
+    signals.article_generator_init.connect(article_generator_init)
     signals.article_generator_context.connect(content_context)
     signals.page_generator_context.connect(content_context)
     signals.article_generator_pretaxonomy.connect(article_pretaxonomy)

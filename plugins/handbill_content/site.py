@@ -39,6 +39,10 @@ class SiteChecks:
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
+        self.start()
+
+    def start(self) -> None:
+        """Forget the last build: `make serve` runs one Pelican instance many times."""
         self.facts: dict[str, Facts] = {}
         # Output file -> the source file that writes it (posts first, then pages).
         self.outputs: dict[str, str] = {}
