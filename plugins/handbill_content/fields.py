@@ -56,6 +56,8 @@ def check_fields(
             check(item, path, process, settings, checked)
     for wrong, meant in header.meant.items():
         _take_as(header, wrong, meant, process, checked)
+    if not any(p.field.lower() in ("save_as", "url") for p in checked.problems):
+        check_address_pair(header, path, checked)
     return checked
 
 
@@ -230,6 +232,37 @@ def _title(item: Field, path: str, process, settings, checked: Checked) -> None:
         )
 
 
+def _address(item: Field, path: str, process, settings, checked: Checked) -> None:
+    """`Save_as:` (the file written) and `Url:` (the address links use) must agree."""
+    if "{" in item.value or "}" in item.value:
+        what = f"{item.value!r}: placeholders such as {{slug}} are not filled in here"
+    elif not item.value:
+        what = "is empty"
+    else:
+        return
+    checked.problems.append(
+        Problem(path, item.line, item.name, what, "leave the line out: Slug sets the address")
+    )
+    checked.replace[item.key] = _DROP
+
+
+def check_address_pair(header: Header, path: str, checked: Checked) -> None:
+    given = [f for f in (header.first("save_as"), header.first("url")) if f]
+    if len(given) == 1:
+        alone = given[0]
+        other = "Url" if alone.key == "save_as" else "Save_as"
+        checked.problems.append(
+            Problem(
+                path,
+                alone.line,
+                alone.name,
+                f"is given without {other}:, so links lead to an address that has no page",
+                "leave the line out (Slug sets the address), or give both",
+            )
+        )
+        checked.replace[alone.key] = _DROP
+
+
 CHECKS: dict[str, Callable[..., None]] = {
     "date": _date,
     "modified": _date,
@@ -237,4 +270,6 @@ CHECKS: dict[str, Callable[..., None]] = {
     "category": _category,
     "slug": _slug,
     "title": _title,
+    "save_as": _address,
+    "url": _address,
 }

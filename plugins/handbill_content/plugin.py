@@ -126,6 +126,7 @@ def article_pretaxonomy(generator: ArticlesGenerator) -> None:
     if checks is None:
         return
     report(checks.drop_duplicates(generator, ARTICLE_LISTS))
+    report(checks.known_templates(generator, ARTICLE_LISTS, "article"))
     report(checks.near_misses(generator.articles))
     report(checks.held_back(generator.drafts))
 
@@ -135,6 +136,7 @@ def page_finalized(generator: PagesGenerator) -> None:
     if checks is not None:
         report(checks.drop_reserved(generator, PAGE_LISTS))
         report(checks.drop_duplicates(generator, PAGE_LISTS))
+        report(checks.known_templates(generator, PAGE_LISTS, "page"))
 
 
 def all_finalized(generators: list[Any]) -> None:

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pelican.generators import PelicanTemplateNotFound
+
 from .problems import NOTICE, Problem, closest
 from .reader import Facts, relative
 
@@ -124,6 +126,28 @@ class SiteChecks:
                 )
         return problems
 
+    # --- templates --------------------------------------------------------------------
+    def known_templates(self, generator: Any, lists: Iterable[str], default: str) -> list[Problem]:
+        """`Template: x` naming no template of the theme would stop the build when writing:
+        use the default one and say so."""
+        problems: list[Problem] = []
+        for item in (i for name in lists for i in getattr(generator, name, None) or []):
+            if item.template == default or _has_template(generator, item.template):
+                continue
+            facts = self.facts_of(item)
+            problems.append(
+                Problem(
+                    facts.path,
+                    facts.line_of("template"),
+                    "Template",
+                    f"{item.template!r} is not a template of the theme, so the usual "
+                    f"{default!r} is used",
+                    "remove the line (or ask whoever looks after the theme)",
+                )
+            )
+            item.template = default
+        return problems
+
     # --- near misses -----------------------------------------------------------------
     def near_misses(self, articles: list[Any]) -> list[Problem]:
         """A category, tag or author only this post has, spelt almost like one others use."""
@@ -145,7 +169,7 @@ class SiteChecks:
             for name in names(article):
                 if used[name] != 1:
                     continue
-                others = [n for n in used if n != name]
+                others = [n for n, _count in used.most_common() if n != name]
                 match = closest(name, others)
                 if match is None:
                     continue
@@ -188,6 +212,14 @@ class SiteChecks:
                 )
             )
         return problems
+
+
+def _has_template(generator: Any, name: str) -> bool:
+    try:
+        generator.get_template(name)
+    except PelicanTemplateNotFound:
+        return False
+    return True
 
 
 def reserved_folders(settings: dict[str, Any]) -> dict[str, str]:

@@ -40,6 +40,7 @@ SITE_WIDE = (
     "leads to no file in the site",
     "is in the future",
     "is a second copy of",
+    "is not a template of the theme",
 )
 
 
