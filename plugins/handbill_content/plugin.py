@@ -8,8 +8,10 @@ handbill_checks, warnings and notices do not).
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from pelican import Pelican, signals
@@ -38,6 +40,27 @@ EXAMPLES = {
 # One checker per build, found by its settings dict (every generator and reader of a build
 # shares that one dict); held by the Pelican instance, so it goes when the build does.
 BUILDS: weakref.WeakValueDictionary[int, SiteChecks] = weakref.WeakValueDictionary()
+
+
+def never_stops_the_build(handler: Callable[..., None]) -> Callable[..., None]:
+    """A check that fails in a way nobody foresaw is one error line, not a traceback that
+    stops the preview (and, being an error, it still stops a publish)."""
+
+    @functools.wraps(handler)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            handler(*args, **kwargs)
+        except Exception as err:
+            log.debug("handbill_content: %s", handler.__name__, exc_info=True)
+            log.error(
+                "content checks: %s could not finish (%s: %s) — the rest of the site is "
+                "built; please report this",
+                handler.__name__,
+                type(err).__name__,
+                err,
+            )
+
+    return guarded
 
 
 def enabled(settings: dict[str, Any]) -> bool:
@@ -70,6 +93,7 @@ def report(problems: list[Problem]) -> None:
         problem.log(log)
 
 
+@never_stops_the_build
 def content_context(generator: Any, metadata: dict[str, Any]) -> None:
     """Each post or page, as Pelican reads it (also from the cache): tell its problems."""
     facts: Facts | None = metadata.pop(FACTS, None)
@@ -121,6 +145,7 @@ def example_of(key: str, kind: str) -> str:
     return EXAMPLES.get(f"{kind} {key}", EXAMPLES[key])
 
 
+@never_stops_the_build
 def article_pretaxonomy(generator: ArticlesGenerator) -> None:
     checks = BUILDS.get(id(generator.settings))
     if checks is None:
@@ -131,6 +156,7 @@ def article_pretaxonomy(generator: ArticlesGenerator) -> None:
     report(checks.held_back(generator.drafts))
 
 
+@never_stops_the_build
 def page_finalized(generator: PagesGenerator) -> None:
     checks = BUILDS.get(id(generator.settings))
     if checks is not None:
@@ -139,6 +165,7 @@ def page_finalized(generator: PagesGenerator) -> None:
         report(checks.known_templates(generator, PAGE_LISTS, "page"))
 
 
+@never_stops_the_build
 def all_finalized(generators: list[Any]) -> None:
     checks = BUILDS.get(id(generators[0].settings)) if generators else None
     if checks is not None:
