@@ -150,6 +150,7 @@ def article_pretaxonomy(generator: ArticlesGenerator) -> None:
     checks = BUILDS.get(id(generator.settings))
     if checks is None:
         return
+    report(checks.drop_reserved(generator, ARTICLE_LISTS, folders=False))
     report(checks.drop_duplicates(generator, ARTICLE_LISTS))
     report(checks.known_templates(generator, ARTICLE_LISTS, "article"))
     report(checks.near_misses(generator.articles))

@@ -96,35 +96,44 @@ class SiteChecks:
             fix,
         )
 
-    def drop_reserved(self, generator: Any, lists: Iterable[str]) -> list[Problem]:
-        """Pages whose address is inside a folder the site writes itself (events/, news/…):
-        the events list or a post would overwrite them, or they it."""
-        reserved = reserved_folders(self.settings)
+    def drop_reserved(
+        self, generator: Any, lists: Iterable[str], folders: bool = True
+    ) -> list[Problem]:
+        """Posts and pages that would overwrite a page the site writes itself (the home page,
+        the sitemap) and, for pages, any address inside its own folders (events/, news/…)."""
+        files = reserved_files(self.settings)
+        reserved = reserved_folders(self.settings) if folders else {}
         problems: list[Problem] = []
         for name in lists:
             kept = getattr(generator, name, None) or []
-            for page in list(kept):
-                folder = getattr(page, "save_as", "").split("/", 1)[0]
-                if folder not in reserved:
+            for item in list(kept):
+                save_as = getattr(item, "save_as", "")
+                folder = save_as.split("/", 1)[0]
+                if save_as in files:
+                    why = f"would replace the site's own {save_as}"
+                elif folder in reserved and "/" in save_as:
+                    used = reserved[folder]
+                    why = f"gives the address /{folder}/, which the site uses for its {used}"
+                else:
                     continue
-                kept.remove(page)
-                facts = self.facts_of(page)
-                field, line = (
-                    ("Slug", facts.line_of("slug"))
-                    if facts.has("slug")
-                    else ("Title", facts.line_of("title"))
-                )
-                problems.append(
-                    Problem(
-                        facts.path,
-                        line,
-                        field,
-                        f"gives the page the address /{folder}/, which the site uses for "
-                        f"its {reserved[folder]}, so this page is left out",
-                        "choose another Slug, e.g. 'Slug: about-our-" + folder + "'",
-                    )
-                )
+                kept.remove(item)
+                problems.append(self._reserved(item, why, folder))
         return problems
+
+    def _reserved(self, item: Any, why: str, folder: str) -> Problem:
+        facts = self.facts_of(item)
+        for key, name in (("save_as", "Save_as"), ("url", "Url"), ("slug", "Slug")):
+            if facts.has(key):
+                field, line = name, facts.line_of(key)
+                break
+        else:
+            field, line = "Title", facts.line_of("title")
+        fix = (
+            "leave out Save_as: and Url: (Slug sets the address)"
+            if field in ("Save_as", "Url")
+            else f"choose another Slug, e.g. 'Slug: about-our-{folder}'"
+        )
+        return Problem(facts.path, line, field, f"{why}, so this file is left out", fix)
 
     # --- templates --------------------------------------------------------------------
     def known_templates(self, generator: Any, lists: Iterable[str], default: str) -> list[Problem]:
@@ -220,6 +229,13 @@ def _has_template(generator: Any, name: str) -> bool:
     except PelicanTemplateNotFound:
         return False
     return True
+
+
+def reserved_files(settings: dict[str, Any]) -> set[str]:
+    """The pages Pelican writes from the theme's own templates: index.html, 404.html…"""
+    names = [*settings.get("DIRECT_TEMPLATES", []), "index"]
+    files = {settings.get(f"{n.upper()}_SAVE_AS", f"{n}.html") for n in names}
+    return {f for f in files if f}
 
 
 def reserved_folders(settings: dict[str, Any]) -> dict[str, str]:

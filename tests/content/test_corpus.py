@@ -35,7 +35,8 @@ LOG_LINE = re.compile(r"^(?:\[[\d:]+\])?\s+(ERROR|WARNING|CRITICAL)\s+(.*?)\s+[\
 # Messages that need the whole site, so the one-file entry point cannot give them.
 SITE_WIDE = (
     "gives the same address",
-    "gives the page the address",
+    "would replace the site's own",
+    "gives the address /",
     "is used by no other post",
     "leads to no file in the site",
     "is in the future",
