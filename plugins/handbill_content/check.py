@@ -24,7 +24,7 @@ def check_file(path: Path, settings: dict[str, Any]) -> list[Problem]:
         return []
     problems = list(facts.problems)
     if not facts.fatal:
-        problems += missing(facts, kind_of(relative(str(path), settings), settings), metadata)
+        problems += missing(facts, kind_of(relative(str(path), settings), settings), metadata)[0]
     return sorted(problems, key=lambda p: p.line)
 
 

@@ -25,12 +25,10 @@ from .unread import unread_files
 
 log = logging.getLogger(__name__)
 NAME = "handbill_content"
-# Details a post must have (Title, Date, Category) and a page must have (Title); without a
-# title or (for a post) a date Pelican cannot show the file at all.
-REQUIRED = {
-    "post": {"title": True, "date": True, "category": False},
-    "page": {"title": True},
-}
+# Details a post or a page must have. Without a title, or a post without a date, Pelican
+# cannot show the file at all: it is left out (a draft may do without a date).
+REQUIRED = {"post": ("title", "date", "category"), "page": ("title",)}
+CANNOT_SHOW_WITHOUT = ("title", "date")
 EXAMPLES = {
     "page title": "Title: About us",
     "title": "Title: Petition passes 15,000 signatures",
@@ -103,42 +101,35 @@ def content_context(generator: Any, metadata: dict[str, Any]) -> None:
     checks.facts[facts.path] = facts
     kind = "post" if isinstance(generator, ArticlesGenerator) else "page"
     problems = list(facts.problems)
+    left_out = facts.fatal
     if not facts.fatal:
-        problems += missing(facts, kind, metadata)
+        absent, left_out = missing(facts, kind, metadata)
+        problems += absent
     report(sorted(problems, key=lambda p: p.line))
-    if facts.fatal or any("left out" in p.message for p in problems):
+    if left_out:
         metadata["status"] = "skip"
 
 
-def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> list[Problem]:
+def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> tuple[list[Problem], bool]:
+    """The required details the file lacks, and whether it must be left out for it."""
     if not facts.lines:
         example = "Title:, Date:, Category:" if kind == "post" else "Title:"
-        return [
-            Problem(
-                facts.path,
-                1,
-                "details",
-                f"the file does not start with the {kind}'s details ({example}), so it is left out",
-                f"start it with a line '{example_of('title', kind)}' (see docs/volunteers.md)",
-            )
-        ]
+        what = f"the file does not start with the {kind}'s details ({example}), so it is left out"
+        fix = f"start it with a line '{example_of('title', kind)}' (see docs/volunteers.md)"
+        return [Problem(facts.path, 1, "details", what, fix)], True
+    draft = metadata.get("status") in ("draft", "skip")
     problems = []
+    left_out = False
     for key in REQUIRED[kind]:
-        if facts.has(key) or (key == "date" and metadata.get("status") == "skip"):
+        if facts.has(key) or (key == "date" and draft):
             continue
-        what = "missing, so the file is left out" if REQUIRED[kind][key] else "missing"
-        if key == "category":
+        if key in CANNOT_SHOW_WITHOUT:
+            what, left_out = "missing, so the file is left out", True
+        else:
             what = "missing, so the post is filed under its folder's name"
-        problems.append(
-            Problem(
-                facts.path,
-                1,
-                key.capitalize(),
-                what,
-                f"add a line '{example_of(key, kind)}' at the top, before the empty line",
-            )
-        )
-    return problems
+        fix = f"add a line '{example_of(key, kind)}' at the top, before the empty line"
+        problems.append(Problem(facts.path, 1, key.capitalize(), what, fix))
+    return problems, left_out
 
 
 def example_of(key: str, kind: str) -> str:

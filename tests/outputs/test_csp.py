@@ -2,7 +2,9 @@
 Content-Security-Policy the operators' guide gives, in Debian's Chromium: no violations.
 
 The policy is read from the configuration the guide includes (deploy/nginx/handbill.conf,
-or the guide itself), so the test follows it when it changes.
+or the guide itself), so the test follows it when it changes. The posts come from the
+faulty-content corpus (tests/content/corpus/posts/html-*.md, pages/embed.md); the browser
+is the session's Chromium (conftest.py).
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from outputs import tools
-from outputs.conftest import CHROMIUM_FLAGS
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sitebuild import CONTENT, ROOT, build_site
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = ROOT / "tests" / "content" / "corpus"
 HTML_FILES = [
     *sorted(str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.md") if "html-" in p.name),
     "pages/embed.md",
@@ -88,20 +88,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = tools.chromium()
-    tools.playwright_driver()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def violations(browser: Browser, url: str) -> list[str]:
