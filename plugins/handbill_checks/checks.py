@@ -14,15 +14,26 @@ from .suggest import as_written, link_line, suggestion
 log = logging.getLogger(__name__)
 
 
-class ErrorCounter(logging.Handler):
-    """Remembers every ERROR logged by any part of the build, so a publish can fail at the end."""
+class BuildLog(logging.Handler):
+    """Keeps every warning and error any part of the build logs: a publish fails on the
+    errors, and the preview (handbill_preview) shows them all in the page."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.count = 0
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.records.append(record)
+
+    @property
+    def count(self) -> int:
+        """How many errors (not warnings) were logged since the last take()."""
+        return sum(1 for record in self.records if record.levelno >= logging.ERROR)
+
+    def take(self) -> list[logging.LogRecord]:
+        """What was logged since the last call, and start again."""
+        taken, self.records = self.records, []
+        return taken
 
 
 class BuildChecks:
@@ -37,9 +48,11 @@ class BuildChecks:
         self.content = Path(pelican.settings["PATH"])
         # Each post's and page's output file as Pelican named it -> its source file.
         self.sources: dict[str, str] = {}
-        self.errors = ErrorCounter()
-        logging.getLogger().addHandler(self.errors)
-        weakref.finalize(self, logging.getLogger().removeHandler, self.errors)
+        self.logged = BuildLog()
+        # What the last finished build logged, for the preview's problems banner.
+        self.problems: list[logging.LogRecord] = []
+        logging.getLogger().addHandler(self.logged)
+        weakref.finalize(self, logging.getLogger().removeHandler, self.logged)
         BuildChecks.live.add(self)
 
     def page_written(self, path: str, context: dict[str, Any]) -> None:
@@ -55,8 +68,8 @@ class BuildChecks:
     def finish(self) -> None:
         if self.settings.check_links:
             self.report_broken_links()
-        failed = self.errors.count
-        self.errors.count = 0
+        failed = self.logged.count
+        self.problems = self.logged.take()
         self.sources.clear()
         if failed and self.settings.fail_on_error:
             log.critical("The site was not published: fix the %d problem(s) listed above.", failed)

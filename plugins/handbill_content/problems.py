@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 # WARNING is shown and the (cleaned) page is published; a NOTICE says what the build did on
 # purpose, such as holding back a post dated in the future.
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
-DIGITS = re.compile(r"\d+")
 LOG_LEVELS = {ERROR: logging.ERROR, WARNING: logging.WARNING, NOTICE: logging.WARNING}
 
 
@@ -48,9 +46,7 @@ def closest(word: str, choices: Iterable[str], cutoff: float = 0.8) -> str | Non
     plural s match first; then
     difflib's ratio, preferring choices with the same first letter (typos rarely hit it).
     """
-    # Names with other numbers are different on purpose: "ward-1" and "ward-2", "2025 AGM".
-    numbers = DIGITS.findall(word)
-    options = [c for c in dict.fromkeys(choices) if c != word and DIGITS.findall(c) == numbers]
+    options = [c for c in dict.fromkeys(choices) if c != word]
     same = [c for c in options if normalised(c) == normalised(word)]
     if same:
         return same[0]

@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican.generators import PelicanTemplateNotFound
 
-from .problems import NOTICE, Problem, closest
+from .problems import ERROR, NOTICE, WARNING, Problem, closest
 from .reader import Facts, relative
 
 ARTICLE_LISTS = (
@@ -192,6 +192,9 @@ class SiteChecks:
                         field,
                         f"{name!r} is used by no other post",
                         f"did you mean {match!r} (used by {used[match]})?",
+                        # Names whose numbers differ ("icb-1" beside "icb-2", "Budget 2025")
+                        # are likely meant: shown, but they do not stop a publish.
+                        level=ERROR if _digits(name) == _digits(match) else WARNING,
                     )
                 )
         return problems
@@ -236,6 +239,10 @@ def reserved_files(settings: dict[str, Any]) -> set[str]:
     names = [*settings.get("DIRECT_TEMPLATES", []), "index"]
     files = {settings.get(f"{n.upper()}_SAVE_AS", f"{n}.html") for n in names}
     return {f for f in files if f}
+
+
+def _digits(name: str) -> str:
+    return "".join(ch for ch in name if ch.isdigit())
 
 
 def reserved_folders(settings: dict[str, Any]) -> dict[str, str]:

@@ -2,9 +2,7 @@
 Content-Security-Policy the operators' guide gives, in Debian's Chromium: no violations.
 
 The policy is read from the configuration the guide includes (deploy/nginx/handbill.conf,
-or the guide itself), so the test follows it when it changes. The posts come from the
-faulty-content corpus (tests/content/corpus/posts/html-*.md, pages/embed.md); the browser
-is the session's Chromium (conftest.py).
+or the guide itself), so the test follows it when it changes.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from playwright.sync_api import Browser
 
 from sitebuild import CONTENT, ROOT, build_site
 
-CORPUS = ROOT / "tests" / "content" / "corpus"
+CORPUS = Path(__file__).parent / "corpus"
 HTML_FILES = [
     *sorted(str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.md") if "html-" in p.name),
     "pages/embed.md",
