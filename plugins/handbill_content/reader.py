@@ -17,6 +17,7 @@ from pelican.readers import MarkdownReader
 from . import active, settings as content_settings
 from .fields import apply, check_fields
 from .frontmatter import read_header
+from .pictures import pictures_without_alt
 from .problems import ERROR, WARNING, Problem
 
 FACTS = "handbill_content_facts"
@@ -90,6 +91,7 @@ class HandbillMarkdownReader(MarkdownReader):
         if not self.options.allow_raw_html and active.may_have_active_content(text):
             content, removed = active.remove_active_content(content, text, rel, header.body_line)
             problems += removed
+        problems += pictures_without_alt(text, rel, header.body_line)
         metadata[FACTS] = Facts(rel, lines, tuple(problems), False, meant)
         return content, metadata
 
