@@ -36,6 +36,8 @@ NGINX_LOGS = "/var/log/nginx"
 ACME_ROOT = "/var/www/html"  # where certbot --webroot writes its challenges
 BACKEND = "127.0.0.1:8081"
 TLS_MARK = "# TLS"
+# A proxy left behind by a killed test run stops by itself after this long.
+LIFETIME = ["timeout", "--kill-after=10", "3600"]
 # Sign-ups per visitor address in the tests' signup.toml: enough for the tests' own visits.
 PER_IP = 3
 KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
@@ -258,7 +260,7 @@ def start_nginx(folder: Path, root: Path, backend: str, port: int, redirect_port
     started = folder / "nginx-start.txt"  # nginx's own start-up messages (no visitors)
     with started.open("wb") as out:
         proc = subprocess.Popen(
-            [nginx, "-p", f"{folder}/", "-c", str(folder / "nginx.conf")],
+            [*LIFETIME, nginx, "-p", f"{folder}/", "-c", str(folder / "nginx.conf")],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -306,7 +308,7 @@ def start_caddy(folder: Path, root: Path, backend: str, port: int) -> Proxy:
     log = folder / "caddy.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [caddy, "run", "--config", str(main), "--adapter", "caddyfile"],
+            [*LIFETIME, caddy, "run", "--config", str(main), "--adapter", "caddyfile"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=caddy_env(folder),
