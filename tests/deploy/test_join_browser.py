@@ -66,6 +66,9 @@ def test_join_in_chromium_through_the_proxy_under_the_sites_csp(
     assert f"email: {visitor}" in deployed.deliver(KEEPER, visitor).msg.get_content()
 
     assert not problems, f"{proxy.kind}: {problems}"
+    token = link.split("t=", 1)[1]
+    for log, text in proxy.logs().items():
+        assert visitor not in text and token not in text, f"{proxy.kind}: {log}"
     # Every page the browser showed came with the site's policy from the proxy.
     assert len(policies) >= 4, policies.keys()
     for url, headers in policies.items():
