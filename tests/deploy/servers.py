@@ -1,9 +1,10 @@
 """Run the operators' guide's nginx and Caddy files (deploy/) for real, on loopback.
 
 Each file is used as shipped, with only what a loopback test must change: the TLS lines give
-way to a plain-HTTP listen on 127.0.0.1, and the site folder, the log folder and the sign-up
-server's port become the test's own. `render_*` checks that each of those appears exactly as
-often as expected, so a changed file fails here loudly instead of being run half-replaced.
+way to a plain-HTTP listen on 127.0.0.1, and the site folder, the log folder, certbot's
+folder and the sign-up server's port become the test's own. `render_*` checks that each of
+those appears exactly as often as expected, so a changed file fails here loudly instead of
+being run half-replaced.
 Each server gets its own prefix, pid file and temporary folders, and runs as the user the
 tests run as (root in CI, anyone on a developer machine); no system service is touched.
 """
@@ -16,6 +17,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -40,7 +42,7 @@ TLS_MARK = "# TLS"
 LIFETIME = ["timeout", "--kill-after=10", "3600"]
 # Sign-ups per visitor address in the tests' signup.toml: enough for the tests' own visits.
 PER_IP = 3
-KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
+KEEPER = "keeper@anytown.example.org"  # the list's keeper in signup_support's signup.toml
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
@@ -122,16 +124,19 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path) -> None:
             if proc.poll() is not None:
                 raise RuntimeError(f"the server stopped at start:\n{log.read_text()}") from None
             time.sleep(0.05)
-    proc.kill()
+    stop(proc)
     raise RuntimeError(f"nothing listens on {port} after 20 s:\n{log.read_text()}")
 
 
 def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    """Stop the server's whole process group (timeout, nginx's master and workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
 
 
@@ -263,6 +268,7 @@ def start_nginx(folder: Path, root: Path, backend: str, port: int, redirect_port
             [*LIFETIME, nginx, "-p", f"{folder}/", "-c", str(folder / "nginx.conf")],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # one group to stop
         )
     wait_for_port(port, proc, started)
     wait_for_port(redirect_port, proc, started)
@@ -311,6 +317,7 @@ def start_caddy(folder: Path, root: Path, backend: str, port: int) -> Proxy:
             [*LIFETIME, caddy, "run", "--config", str(main), "--adapter", "caddyfile"],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # one group to stop
             env=caddy_env(folder),
             cwd=folder,
         )
