@@ -14,8 +14,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from .errors import Problem, did_you_mean, shown
 from .load import LineList, LineMap
+from .problems import Problem, did_you_mean, shown
+from .slugs import ID_RX, slugify
 from .spec import Location
 
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -36,12 +37,6 @@ DATETIME_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?$")
 DURATION_RX = re.compile(
     r"(?:(\d+)\s*d(?:ays?)?\s*)?(?:(\d+)\s*h(?:ours?)?\s*)?(?:(\d+)\s*m(?:in(?:utes?)?)?)?"
 )
-
-
-ID_RX = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-SLUG_RX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 MAX_DURATION = timedelta(days=366)  # longer is a typo, and huge ones overflow
@@ -206,10 +201,6 @@ def field_name(key: object) -> str:
 
 def field_line(fields: Fields, name: str, default: int) -> int:
     return fields.lines.get(name, default)
-
-
-def slugify(stem: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "event"
 
 
 def read_location(ck: Checker, value: Any, line: int, name: str) -> Location | None:

@@ -12,15 +12,15 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import ics, present
-from .cache import ValidationCache
 from .description import Rendered, new_markdown, render
-from .errors import Problem
 from .feeds import write_feeds
-from .model import Event, Occurrence
+from .ledger import apply_ledger
+from .model import Event, Occurrence, categories
 from .pipeline import Addresses, is_event_file, model_event, validate_file
+from .problems import Problem
 from .settings import from_pelican
 from .spec import EventSpec
-from .state import apply_ledger
+from .validation_cache import ValidationCache
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class EventsGenerator(Generator):
             )
 
     def _categories(self) -> list[tuple[str, str]]:
-        return ics.categories(self.events)
+        return categories(self.events)
 
     def _write_listings(self, writer) -> None:
         self._write_listing(writer, "events/index.html", self.events, None)

@@ -15,9 +15,9 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .description import Rendered
-from .errors import Problem, shown
 from .load import read_yaml
 from .model import Event, build_event
+from .problems import Problem, shown
 from .settings import EventSettings
 from .spec import EventSpec
 from .validate import check_event

@@ -124,14 +124,14 @@ def corpus_events() -> list:
         data, problems = read_yaml(path, path.name)
         spec, more = check_event(data, path.name, path.stem, "Europe/London", "events")
         if spec is not None and not problems + more:
-            event = build_event(spec, cfg, None)
-            event.url = f"events/{spec.slug}/"
-            events.append(event)
+            events.append(build_event(spec, cfg, None))
     return [events, cfg]
 
 
 def test_the_writer_gives_icalendars_own_bytes_for_real_events() -> None:
-    from handbill_events.ics import vevent_properties, vevents
+    from handbill_events.ics import vevent_properties
+
+    from .icsutil import vevents
 
     events, cfg = corpus_events()
     assert len(events) > 10

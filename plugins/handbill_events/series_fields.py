@@ -7,9 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, YEARLY
-from icalendar.prop import vRecur
+from icalendar import vRecur
 
-from .errors import did_you_mean, shown
 from .fields import (
     DATE_HINT,
     DATETIME_RX,
@@ -23,7 +22,8 @@ from .fields import (
     read_url,
 )
 from .load import LineList, LineMap
-from .recur import as_naive, dates_within, rule_dates
+from .problems import did_you_mean, shown
+from .rule_dates import as_naive, dates_within, rule_dates
 from .spec import Change, Repeat
 
 REPEAT_FIELDS = ("every", "interval", "on", "until", "count", "except", "rrule")
