@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from calendar import Calendar as MonthCalendar
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -74,7 +75,7 @@ class EventsGenerator(Generator):
         found = self.get_files(self.cfg.path, extensions=False)
         return sorted(rel for rel in found if is_event_file(rel))
 
-    def _report(self, problems: list[Problem], warnings: list[Problem] = ()) -> None:
+    def _report(self, problems: list[Problem], warnings: Sequence[Problem] = ()) -> None:
         self.problems += problems
         for problem in problems:
             log.error(str(problem))
