@@ -1,7 +1,7 @@
 """One event file through the pipeline, without Pelican: load -> validate -> model.
 
 The generator calls these for every file of a build, the benchmark (bench/ics.py) and
-the fuzz test (tests/events/test_pipeline.py) call the same, so what they measure and
+the fuzz test (tests/events/test_pipeline_fuzz.py) call the same, so what they measure and
 try is what a build does. No file can stop a build: what validation did not foresee is
 caught here and reported like any other problem, naming the file.
 """

@@ -1,4 +1,4 @@
-"""`repeat:` and `changes:` (rules.py): rules that can never work fail at once."""
+"""`repeat:` and `changes:` (series_fields.py): rules that can never work fail at once."""
 
 from __future__ import annotations
 
