@@ -229,7 +229,9 @@ def read_location(ck: Checker, value: Any, line: int, name: str) -> Location | N
 def _geo(ck: Checker, value: Any, line: int, name: str) -> tuple[float, float] | None:
     hint = "write [latitude, longitude] in degrees, e.g. [53.3809, -1.4702]"
     numbers = value if isinstance(value, list) and len(value) == 2 else None
-    if numbers is None or not all(isinstance(x, (int, float)) for x in numbers):
+    if numbers is None or not all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in numbers
+    ):
         ck.err(line, name, f"{shown(value)} is not a pair of numbers", hint)
         return None
     lat, lon = float(numbers[0]), float(numbers[1])

@@ -18,6 +18,7 @@ from .description import Rendered
 from .load import read_yaml
 from .model import Event, build_event
 from .problems import Problem, shown
+from .rule_dates import TooManyDates
 from .settings import EventSettings
 from .spec import EventSpec
 from .validate import check_event
@@ -113,6 +114,15 @@ def model_event(
     try:
         rendered = describe(spec.description)
         event = build_event(spec, settings, description=rendered)
+    except TooManyDates as err:  # a start in the wrong century: the model knows the horizon
+        problem = Problem(
+            spec.source,
+            spec.line_of("start"),
+            "start",
+            f"{spec.start:%Y-%m-%d} makes this series list {err}",
+            "check the year of `start:`, or end the series with `until:` or `count:`",
+        )
+        return Modelled(None, [problem], [])
     except RecursionError:  # Markdown recursing; validation refuses deep nesting first
         problem = Problem(
             spec.source,

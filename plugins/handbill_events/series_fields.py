@@ -23,7 +23,7 @@ from .fields import (
 )
 from .load import LineList, LineMap
 from .problems import did_you_mean, shown
-from .rule_dates import as_naive, dates_within, rule_dates
+from .rule_dates import MAX_DATES, TooManyDates, as_naive, dates_within, rule_dates
 from .spec import Change, Repeat
 
 REPEAT_FIELDS = ("every", "interval", "on", "until", "count", "except", "rrule")
@@ -441,7 +441,16 @@ def _in_series(
     ck: Checker, day: date, line: int, name: str, start: date | datetime, rep: Repeat
 ) -> bool:
     """True if the series has a date on `day`; otherwise report it with the nearest dates."""
-    dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    try:
+        dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    except TooManyDates:
+        ck.err(
+            line,
+            name,
+            f"{day} is more than {MAX_DATES:,} dates of this series after its start",
+            "check the year",
+        )
+        return False
     if day in dates:
         return True
     near = sorted(sorted(dates, key=lambda d: abs((d - day).days))[:2])

@@ -128,6 +128,7 @@ HOSTILE = [
     "0001-01-01",
     "2999-12-31 23:59",
     "1899-12-31",
+    "1900-01-05 18:00",
     "2026-01-05T18:00:00+01:00",
     "25:61",
     "1930",
@@ -159,5 +160,5 @@ KEYS = [
     "title", "id", "slug", "start", "end", "duration", "timezone", "category", "tags",
     "location", "online", "repeat", "changes", "status", "summary", "description",
     "updated", "announced", "every", "on", "until", "count", "except", "rrule", "interval",
-    "name", "address", "geo", "url", "note", "2026-03-02", "venue", "tz", "? complex",
+    "name", "address", "geo", "url", "note", "2026-03-02", "2999-12-29", "venue", "tz", "? complex",
 ]  # fmt: skip

@@ -68,3 +68,11 @@ def test_regression_400_digit_latitude_is_a_field_message(tmp_path: Path) -> Non
 def test_regression_long_unknown_field_name_is_shortened(tmp_path: Path) -> None:
     messages = problems_in(tmp_path, START + "x" * 500 + ": 1\n")
     assert messages[0].startswith("events/e.yaml:3: " + "x" * 39 + "…: is not a field")
+
+
+def test_booleans_are_not_coordinates(tmp_path: Path) -> None:
+    messages = problems_in(tmp_path, START + "location: {name: Hall, geo: [true, 1]}\n")
+    assert messages == [
+        "events/e.yaml:3: location.geo: [True, 1] is not a pair of numbers — write [latitude,"
+        " longitude] in degrees, e.g. [53.3809, -1.4702]"
+    ]

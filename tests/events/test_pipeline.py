@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handbill_events.pipeline import reads_file, validate_file
+from handbill_events.pipeline import model_event, reads_file, validate_file
 
 
 @pytest.mark.parametrize("name", ["event.YAML", "event.Yml", "event.yml", "EVENT.yaml"])
@@ -37,3 +37,20 @@ def test_a_file_that_validates_never_reaches_the_catch_all(tmp_path: Path) -> No
     path.write_text("title: x\nstart: 2026-12-07 18:00\n")
     read = validate_file(path, "events/ok.yaml", "Europe/London", "events")
     assert read.problems == [] and read.spec is not None
+
+
+def test_regression_series_started_in_the_wrong_century_is_a_problem(tmp_path: Path) -> None:
+    # A daily series from 1900 expanded 47,000 dates (about a second) on every build.
+    from handbill_events.description import render
+
+    from .fuzzing import MD, SETTINGS
+
+    path = tmp_path / "e.yaml"
+    path.write_text("title: x\nstart: 1900-01-01 18:00\nrepeat: {every: day}\n")
+    read = validate_file(path, "events/e.yaml", "Europe/London", "events")
+    made = model_event(read.spec, SETTINGS, lambda text: render(text, MD))
+    assert made.event is None
+    assert [str(p) for p in made.problems] == [
+        "events/e.yaml:2: start: 1900-01-01 makes this series list more than 20,000 dates up to"
+        " 2028-12-31 — check the year of `start:`, or end the series with `until:` or `count:`"
+    ]

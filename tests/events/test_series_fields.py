@@ -72,3 +72,17 @@ def test_a_sparse_but_valid_rule_is_accepted(tmp_path: Path) -> None:
     rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO"
     text = f"title: x\nstart: 2044-02-29 18:00\nrepeat:\n  rrule: {rule}\n"
     assert problems_in(tmp_path, text) == []
+
+
+def test_regression_change_in_the_wrong_century_does_not_expand_for_seconds(
+    tmp_path: Path,
+) -> None:
+    # A daily series with a change dated 2999 listed 356,000 dates (9 s) to check it.
+    text = (
+        "title: x\nstart: 2026-01-05 18:00\nrepeat: {every: day}\nchanges:\n"
+        "  2999-12-30: {status: cancelled}\n"
+    )
+    assert problems_in(tmp_path, text) == [
+        "events/e.yaml:5: changes.2999-12-30: 2999-12-30 is more than 20,000 dates of this"
+        " series after its start — check the year"
+    ]
