@@ -1,4 +1,5 @@
-"""The Pelican generator: load -> validate -> model -> render pages, calendars and feeds."""
+"""The Pelican generator: load -> validate -> model (pipeline.py) -> ledger -> render pages,
+calendars and feeds."""
 
 from __future__ import annotations
 
