@@ -38,6 +38,7 @@ ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 TAG_RX = re.compile(r"<\s*/?\s*([A-Za-z][\w:-]*)")
 ATTRIBUTE_RX = re.compile(r"""[\s"'/]([^\s"'<>/=]+)\s*=""")
+URL_SCHEME_RX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 SCHEME_RX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)\s*:")
 
 
@@ -85,10 +86,11 @@ class _Unsafe(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self.found[f"{name}="] = None
-            elif name in ("href", "src") and value and ":" in value.split("/", 1)[0]:
-                scheme = value.split(":", 1)[0].strip().lower()
-                if scheme not in URL_SCHEMES:
-                    self.found[f"{scheme}: link"] = None
+            elif name in ("href", "src") and value:
+                # Browsers drop tabs and newlines in a URL, and spaces before it.
+                scheme = URL_SCHEME_RX.match(re.sub(r"[\t\n\r]", "", value).lstrip("\x00 "))
+                if scheme and scheme[1].lower() not in URL_SCHEMES:
+                    self.found[f"{scheme[1].lower()}: link"] = None
 
 
 def _unsafe(html: str) -> list[str]:
