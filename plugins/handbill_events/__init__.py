@@ -11,11 +11,15 @@ three, as the build, the benchmark and the fuzz tests do.
 
 from pelican import signals
 
+from .fragments import add_render_once
 from .generator import EventsGenerator, get_generators
 from .pipeline import reads_file
+from .settings import initialized
 
 __all__ = ["EventsGenerator", "reads_file", "register"]
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_render_once)

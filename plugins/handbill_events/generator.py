@@ -22,6 +22,7 @@ from .pipeline import Addresses, is_event_file, model_event, validate_file
 from .problems import Problem
 from .settings import from_pelican
 from .spec import EventSpec
+from .upcoming import upcoming_dates
 from .validation_cache import ValidationCache
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,10 @@ class EventsGenerator(Generator):
             (o for e in self.events for o in e.upcoming(now)), key=lambda o: o.sort_key
         )
         self.context["events"] = self.events
-        self.context["upcoming_events"] = upcoming[: self.cfg.upcoming_count]
+        # Once per build: the box on every page shows these.
+        self.context["upcoming_events"] = upcoming_dates(
+            upcoming, now.astimezone(self.cfg.tz), self.cfg.upcoming_count
+        )
         self.context["events_subscribe"] = present.subscribe_links(
             "calendar.ics", self.cfg.calendar_name, self.cfg
         )
@@ -123,6 +127,9 @@ class EventsGenerator(Generator):
         cfg = self.cfg
         for event in self.events:
             dates = present.page_dates(event, cfg)
+            next_dates = upcoming_dates(
+                event.occurrences, cfg.now.astimezone(cfg.tz), cfg.next_dates
+            )
             shown_until = max((o.day for o in dates), default=None)
             skipped = [
                 s
@@ -136,6 +143,8 @@ class EventsGenerator(Generator):
                 "events/event",
                 event=event,
                 dates=dates,
+                later_dates=next_dates.later if next_dates.shown else [],
+                more_dates=next_dates.more,
                 skipped=skipped,
                 next_date=nxt,
                 jsonld=present.json_ld(dates, cfg),
