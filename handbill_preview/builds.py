@@ -18,6 +18,8 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
 
+from handbill_config import ConfigError
+
 from .problems import Problem, from_records, problem
 
 log = logging.getLogger(__name__)
@@ -82,9 +84,11 @@ class Builder:
             self.settings = read_settings(str(self.settings_file), override=self.overrides)
             self.pelican = Pelican(self.settings)
         except Exception as err:  # e.g. a typo in pelicanconf.py: show it, wait for a fix
-            log.error("%s: %s", self.settings_file.name, err)
+            # A ConfigError names its file already ("pelicanconf.py: HANDBILL_CHECKS.…").
+            text = str(err) if isinstance(err, ConfigError) else f"{self.settings_file.name}: {err}"
+            log.error("%s", text)
             self.pelican = None
-            return [problem(logging.ERROR, f"{self.settings_file.name}: {err}", self.roots)]
+            return [problem(logging.ERROR, text, self.roots)]
         return []
 
     def build(self) -> None:
@@ -100,7 +104,7 @@ class Builder:
             checks.logged.take()  # what a build that stopped halfway left behind
         try:
             pelican.run()
-        except Exception as err:
+        except (Exception, SystemExit) as err:  # SystemExit: settings that fail on errors
             log.error("The build stopped: %s: %s", type(err).__name__, err)
             records = checks.logged.take() if checks is not None else []
             return from_records(records, self.roots)

@@ -76,3 +76,14 @@ def test_a_mistake_in_the_settings_is_shown_not_fatal(tmp_path: Path) -> None:
     )
     build.build()
     assert build.state.problems == []
+
+
+def test_a_mistake_in_a_plugin_setting_names_the_setting_once(tmp_path: Path) -> None:
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    build.settings_file.write_text(text + 'HANDBILL_CHECKS = {"fail_on_eror": True}\n')
+    build.build()
+    (found,) = build.state.problems
+    assert found.text.startswith("previewconf.py: HANDBILL_CHECKS.fail_on_eror: unknown setting"), (
+        found.text
+    )
