@@ -132,11 +132,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
         problems = [p for p in self.state.current_problems() if p.file == name]
         text = found.read_bytes().decode("utf-8", errors="replace")
-        body = source_page(name, text, problems).encode()
+        project = self.roots[0].resolve()
+        path = found.relative_to(project) if found.is_relative_to(project) else found
+        body = source_page(name, str(path), text, problems).encode()
         self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", body, head, True)
 
 
-def source_page(name: str, text: str, problems: list[Problem]) -> str:
+def source_page(name: str, path: str, text: str, problems: list[Problem]) -> str:
     marked = {p.line for p in problems}
     rows = "\n".join(
         f'<tr id="L{n}"{" class=is-marked" if n in marked else ""}>'
@@ -147,7 +149,8 @@ def source_page(name: str, text: str, problems: list[Problem]) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(name)} (preview)</title></head><body class=handbill-source>"
-        f'<h1>{html.escape(name)}</h1><p><a href="/">Back to the site</a></p>'
+        f"<h1>{html.escape(name)}</h1><p>Open <code>{html.escape(path)}</code> in your editor, "
+        'fix it and save: the page refreshes by itself. <a href="/">Back to the site</a></p>'
         f"<ul>{listed}</ul><table>{rows}</table></body></html>"
     )
 

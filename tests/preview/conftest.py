@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from outputs.conftest import browser, chromium  # noqa: F401  (Chromium for these tests too)
+from outputs.conftest import (  # noqa: F401  (Chromium and screenshots for these tests too)
+    browser,
+    chromium,
+    screenshots_dir,
+)
 
 from sitebuild import CONTENT, ROOT
 

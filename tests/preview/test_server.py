@@ -99,6 +99,7 @@ def test_the_source_view_shows_the_file_escaped_with_the_line_marked(site) -> No
     assert '<tr id="L2" class=is-marked><td>2</td><td><pre>Date: 2026-13-01</pre>' in text
     assert "&lt;b&gt;x&lt;/b&gt;" in text and "<b>x</b>" not in text
     assert "<li>content/posts/a.md:2: Date: no such month</li>" in text
+    assert "Open <code>content/posts/a.md</code> in your editor" in text
 
 
 @pytest.mark.parametrize(
