@@ -70,23 +70,27 @@ class Dated:
 def frozen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """The published demo, built with the clock at BUILT_AT, on a loopback host with the CSP."""
     root = tmp_path_factory.mktemp("fresh") / "output"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve(root)
     demo_events = read_settings(str(ROOT / "pelicanconf.py"))["HANDBILL_EVENTS"]
-    build_site(
-        root,
-        "publishconf.py",
-        SITEURL=url,
-        FEED_DOMAIN=url,
-        HANDBILL_EVENTS={**demo_events, "now": BUILT_AT.isoformat()},
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
+        build_site(
+            root,
+            "publishconf.py",
+            SITEURL=url,
+            FEED_DOMAIN=url,
+            HANDBILL_EVENTS={**demo_events, "now": BUILT_AT.isoformat()},
+        )
         yield ServedSite(url, root)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
+    """A static host with the CSP for `root` (which may not exist yet), on a free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def instant(moment: date | datetime) -> datetime:
@@ -219,12 +223,6 @@ def test_without_javascript_the_page_shows_what_the_build_knew_and_when(
         assert f"as of {AS_OF}" in box.inner_text()
     finally:
         page.context.close()
-
-
-def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @contextmanager
