@@ -286,3 +286,25 @@ def test_a_calendar_too_busy_to_carry_points_to_all_events_not_to_none(
             assert carried <= UPCOMING_COUNT + MAX_LATER, f"{carried} dates on every page"
         finally:
             page.context.close()
+
+
+def test_events_page_with_only_later_dates_points_to_them_not_to_none(
+    content_copy: Path, browser: Browser
+) -> None:
+    # The /events/ list ends six months on; a festival after that is still a coming event.
+    festival = "title: Summer festival\nstart: 2027-07-10\n"
+    soon = "title: Last stall\nstart: 2026-11-28 10:00\nend: 12:00\n"
+    with built_with_events(content_copy, {"festival": festival, "stall": soon}) as site:
+        for days in (0, 7):
+            page = open_at(browser, site.url + "/events/", BUILT_AT + timedelta(days=days))
+            try:
+                main = page.locator("main")
+                assert not visible_text(page, "No upcoming events")
+                later = main.get_by_text("No events before")
+                assert later.is_visible() == (days == 7), days
+                box = page.locator("aside .upcoming-events li")
+                assert [d.title for d in shown(box)] == ["Last stall", "Summer festival"][
+                    days // 7 :
+                ]
+            finally:
+                page.context.close()
