@@ -308,3 +308,19 @@ def test_events_page_with_only_later_dates_points_to_them_not_to_none(
                 ]
             finally:
                 page.context.close()
+
+
+def test_a_page_left_open_moves_on_by_itself(frozen_site: ServedSite, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.install(time=BUILT_AT + timedelta(days=1))
+        page.goto(frozen_site.url + "/", wait_until="load")
+        box = page.locator("main .upcoming-events li")
+        calendar = frozen_site.root / "calendar.ics"
+        assert shown(box) == next_dates(calendar, BUILT_AT + timedelta(days=1))[:UPCOMING_COUNT]
+        page.clock.run_for(10 * 24 * 3600 * 1000)  # ten days with the page open
+        later = BUILT_AT + timedelta(days=11)
+        assert shown(box) == next_dates(calendar, later)[:UPCOMING_COUNT]
+    finally:
+        context.close()

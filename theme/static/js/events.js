@@ -62,6 +62,8 @@
   function start() {
     refreshLists();
     copyButtons();
+    // A page left open (a tab, a screen in the office) moves on by itself too.
+    window.setInterval(refreshLists, 60000);
   }
 
   if (document.readyState === "loading") {
