@@ -107,6 +107,8 @@ class Builder:
         except (Exception, SystemExit) as err:  # SystemExit: settings that fail on errors
             log.error("The build stopped: %s: %s", type(err).__name__, err)
             records = checks.logged.take() if checks is not None else []
+            if isinstance(err, SystemExit) and checks is not None:
+                records = checks.problems + records  # it stopped after listing them
             return from_records(records, self.roots)
         return from_records(checks.problems if checks is not None else [], self.roots)
 

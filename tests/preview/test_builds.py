@@ -87,3 +87,14 @@ def test_a_mistake_in_a_plugin_setting_names_the_setting_once(tmp_path: Path) ->
     assert found.text.startswith("previewconf.py: HANDBILL_CHECKS.fail_on_eror: unknown setting"), (
         found.text
     )
+
+
+def test_settings_that_fail_on_errors_still_list_every_problem(tmp_path: Path) -> None:
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    build.settings_file.write_text(text + 'HANDBILL_CHECKS = {"fail_on_error": True}\n')
+    (tmp_path / "content" / "events" / "bad.yaml").write_text("title: X\nstart: 2026-02-30\n")
+    build.build()
+    texts = [p.text for p in build.state.problems]
+    assert texts[0].startswith("events/bad.yaml:2: start:"), texts
+    assert any(t.startswith("The build stopped: SystemExit") for t in texts), texts
