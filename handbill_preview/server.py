@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -82,7 +83,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if page is None:
             super().do_HEAD() if head else super().do_GET()
             return
-        self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", page.read_bytes(), head, True)
+        try:
+            body = page.read_bytes()
+        except OSError:  # removed by the build in between
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", body, head, True)
 
     def html_file(self, path: str) -> Path | None:
         """The HTML file an address shows, or None to let the file server answer."""
@@ -155,10 +161,17 @@ def source_page(name: str, path: str, text: str, problems: list[Problem]) -> str
     )
 
 
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that reloads mid-answer closes the connection: not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(
     output: Path, bind: str, port: int, state: BuildState, roots: list[Path]
-) -> ThreadingHTTPServer:
+) -> PreviewServer:
     handler = partial(PreviewHandler, directory=str(output), state=state, roots=roots)
-    server = ThreadingHTTPServer((bind, port), handler)
-    server.daemon_threads = True
-    return server
+    return PreviewServer((bind, port), handler)
