@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from preview_process import Preview
 from sitebuild import ROOT
-
-from .conftest import Preview
 
 
 def test_a_port_in_use_says_what_to_do(tmp_path: Path) -> None:

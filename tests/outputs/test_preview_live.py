@@ -12,9 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from preview_process import Preview, start_preview
 from sitebuild import build_site
 
-from .conftest import Preview
+__all__ = ["start_preview"]  # the fixture, for this module's tests
 
 POST = "posts/2026-11-scrutiny-committee.md"
 BANNER = "#handbill-preview"
