@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican
+from pelican.log import init as init_logging
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
 
@@ -23,6 +24,15 @@ from handbill_config import ConfigError
 from .problems import Problem, from_records, problem
 
 log = logging.getLogger(__name__)
+
+
+def setup_logging() -> None:
+    """Pelican's console logging, with every build showing its warnings again.
+
+    Pelican prints a warning only once per process (its LimitFilter); in a preview that
+    rebuilds, a warning still there must be listed by every build.
+    """
+    init_logging(logs_dedup_min_level=logging.INFO)
 
 
 @dataclass

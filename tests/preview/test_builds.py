@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from handbill_preview.builds import Builder, BuildState
+from handbill_preview.builds import Builder, BuildState, setup_logging
 from sitebuild import CONTENT, ROOT
 
 SETTINGS = """\
@@ -98,3 +98,36 @@ def test_settings_that_fail_on_errors_still_list_every_problem(tmp_path: Path) -
     texts = [p.text for p in build.state.problems]
     assert texts[0].startswith("events/bad.yaml:2: start:"), texts
     assert any(t.startswith("The build stopped: SystemExit") for t in texts), texts
+
+
+WARNER = """
+import logging
+from pelican import signals
+
+log = logging.getLogger("warner")
+
+
+def warn(generators):
+    log.warning("posts/a.md:1: Tags: an empty tag")
+
+
+def register():
+    signals.all_generators_finalized.connect(warn)
+"""
+
+
+def test_a_warning_still_there_is_listed_by_every_build(tmp_path: Path) -> None:
+    # Pelican prints each warning once per process; a preview rebuilds in one process.
+    setup_logging()
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "warner.py").write_text(WARNER)
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    extra = f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(plugins)!r}]\nPLUGINS = [*PLUGINS, 'warner']\n"
+    build.settings_file.write_text(text + extra)
+    for rebuild in range(2):
+        build.build()
+        assert [(p.level, p.text) for p in build.state.problems] == [
+            ("warning", "posts/a.md:1: Tags: an empty tag")
+        ], f"build {rebuild + 1}"
