@@ -62,10 +62,25 @@
     document.body.insertBefore(box, document.body.firstChild);
   }
 
+  /* "Rebuilding…" in a corner while a build runs, so a save visibly did something. */
+  function busy(building) {
+    var badge = document.getElementById("handbill-preview-building");
+    if (!badge) {
+      badge = document.createElement("p");
+      badge.id = "handbill-preview-building";
+      badge.className = "handbill-preview-building";
+      badge.setAttribute("role", "status");
+      document.body.appendChild(badge);
+    }
+    badge.textContent = building ? "Rebuilding…" : "";
+    badge.hidden = !building;
+  }
+
   function check() {
     fetch(BASE + "state.json", { cache: "no-store" })
       .then(function (answer) { return answer.json(); })
       .then(function (state) {
+        busy(state.building);
         if (current !== null && state.build !== current && !state.building) {
           window.location.reload();
           return;
