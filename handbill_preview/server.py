@@ -131,12 +131,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND)
 
     def source_view(self, name: str, head: bool) -> None:
-        """A source file a problem names, numbered, with that file's problems on top."""
-        found = find_file(name, self.roots) if name else None
+        """A source file a problem names, numbered, with that file's problems on top.
+
+        Only files the current problems name, inside the project: the preview shows no
+        other file to whatever asks.
+        """
+        problems = [p for p in self.state.current_problems() if p.file == name]
+        found = find_file(name, self.roots) if problems else None
         if found is None or found.stat().st_size > MAX_SOURCE:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
-        problems = [p for p in self.state.current_problems() if p.file == name]
         text = found.read_bytes().decode("utf-8", errors="replace")
         project = self.roots[0].resolve()
         path = found.relative_to(project) if found.is_relative_to(project) else found
