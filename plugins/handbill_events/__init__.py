@@ -9,10 +9,12 @@ from pelican import signals
 
 from .fragments import add_render_once
 from .generator import EventsGenerator, get_generators
+from .settings import initialized
 
 __all__ = ["EventsGenerator", "register"]
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_render_once)
