@@ -178,6 +178,8 @@ class EventsGenerator(Generator):
         upcoming = sorted(
             (o for e in events for o in e.upcoming(now) if o.day <= until), key=lambda o: o.sort_key
         )
+        # Dates after `until`: then an empty list is not "No upcoming events".
+        more_upcoming = any(o.day > until for e in events for o in e.upcoming(now))
         cutoff = cfg.months_back()
         past = sorted(
             (o for e in events for o in e.past(now) if o.end_utc >= cutoff or not e.is_series),
@@ -194,6 +196,7 @@ class EventsGenerator(Generator):
             save_as,
             "events/list",
             upcoming=upcoming,
+            more_upcoming=more_upcoming,
             past_by_year=past_by_year,
             events_category=category,
             list_until=until,
