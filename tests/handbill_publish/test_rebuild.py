@@ -14,6 +14,7 @@ from publish_support import (
     BROKEN_LINK_POST,
     Inbox,
     add_posts,
+    contents,
     exact,
     run,
     set_publish_settings,
@@ -48,23 +49,19 @@ def body_of(mail: email.message.EmailMessage) -> str:
     return mail.get_content().replace("\r\n", "\n")  # SMTP sends lines ending CRLF
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {name: content for name, (content, _, _) in exact(folder).items()}
-
-
 def test_a_good_rebuild_uploads_the_live_site_and_mails_nobody(
     project: Path, signup_toml: Path, www: Path, inbox: Inbox
 ) -> None:
     add_posts(project, note="Title: A short note\nDate: 2026-11-02 10:00\nCategory: News\n\nHi.\n")
     done = rebuild(project, signup_toml)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert files(www) == files(project / "output")
+    assert contents(www) == contents(project / "output")
     assert (www / "news" / "2026" / "a-short-note" / "index.html").is_file()
     assert inbox.messages == []
     # A post removed from the site is removed from the web host too.
     (project / "content" / "posts" / "note.md").unlink()
     assert rebuild(project, signup_toml).returncode == 0
-    assert files(www) == files(project / "output")
+    assert contents(www) == contents(project / "output")
     assert not (www / "news" / "2026" / "a-short-note").exists()
 
 
