@@ -165,9 +165,10 @@ def test_sigterm_stops_the_build_and_says_the_site_is_unchanged(published: Path)
 
 
 def preview(project: Path) -> subprocess.CompletedProcess[str]:
-    """`make html`: the preview build with pelicanconf.py, into preview/."""
+    """A preview build with pelicanconf.py, as `make html` (or a bare `pelican content`) runs it:
+    pelicanconf.py sends it to preview/, never through the output link into the live site."""
     return subprocess.run(
-        [str(BIN / "pelican"), "content", "-o", "preview", "-s", "pelicanconf.py"],
+        [str(BIN / "pelican"), "content", "-s", "pelicanconf.py"],
         cwd=project,
         capture_output=True,
         text=True,
