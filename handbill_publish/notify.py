@@ -136,6 +136,11 @@ def send(signup_config: Path, message: EmailMessage) -> None:
     server, from the environment variable named by [mail.smtp] password_env."""
     smtp = load_signup_config(signup_config).mail.smtp
     password = os.environ.get(smtp.password_env)
+    if smtp.username and not password:
+        raise ConfigError(
+            f"{signup_config}: mail.smtp.username is set, but the environment has no "
+            f"{smtp.password_env} (the SMTP password)"
+        )
     if smtp.security == "ssl":
         context = ssl.create_default_context()
         conn: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -165,5 +165,6 @@ def mail(signup_config: Path, message: EmailMessage, exit_code: int) -> int:
 
 
 def not_mailed(message: EmailMessage, why: str = "") -> int:
-    say(f"Could not email the keeper{why}; the message was:\n{message.get_content()}", error=True)
+    text = f"Subject: {message['Subject']}\n\n{message.get_content()}"
+    say(f"Could not email the keeper{why}; the message was:\n{text}", error=True)
     return 2
