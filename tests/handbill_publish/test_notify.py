@@ -16,6 +16,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from publish_support import BIN, Inbox
 
+# A real SMTP server on loopback (the end-to-end tier).
+pytestmark = pytest.mark.e2e
+
 USER, PASSWORD = "site@anytown-sos-nhs.example.org", "smtp-password-from-the-environment"
 
 
