@@ -76,15 +76,12 @@ def publish(settings_file: Path, settings: PublishSettings, now: datetime) -> Ou
 def _publish_locked(
     folders: SiteFolders, settings_file: Path, settings: PublishSettings, now: datetime
 ) -> Outcome:
-    notes = []
     for leftover in folders.unfinished():
-        notes.append(
+        shutil.rmtree(leftover, ignore_errors=True)
+        say(
             f"An earlier publish was stopped before it finished ({leftover.name}); it "
             "never went live and has been removed."
         )
-        shutil.rmtree(leftover, ignore_errors=True)
-    for note in notes:
-        say(note)
     staging = folders.staging(now)
     timeout = settings.build_timeout_minutes * 60
     try:

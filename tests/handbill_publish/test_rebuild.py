@@ -170,3 +170,13 @@ def test_without_a_mail_server_the_problems_still_reach_the_log(
     assert done.returncode == 2
     assert "Could not email the keeper (ConnectionRefusedError" in done.stderr
     assert "bad-date.md" in done.stderr
+
+
+def test_a_broken_publishconf_is_mailed(project: Path, signup_toml: Path, inbox: Inbox) -> None:
+    with open(project / "publishconf.py", "a", encoding="utf-8") as handle:
+        handle.write('\nSITEURL = "https://half-edited.example.org\n')
+    done = rebuild(project, signup_toml)
+    assert done.returncode == 1
+    assert not (project / "output").exists()
+    [mail] = mails(inbox)
+    assert "publishconf.py: cannot be read: SyntaxError" in body_of(mail)
