@@ -3,9 +3,12 @@ passed, and a failed or killed publish leaves the live site byte-for-byte as it 
 
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -227,3 +230,73 @@ def test_make_publish_runs_handbill_publish_and_previews_build_into_preview() ->
     assert make_dry_run("publish") == ".venv/bin/handbill-publish publish"
     assert " -o preview " in make_dry_run("html")
     assert " -o preview " in make_dry_run("serve")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read()
+
+
+def wait_for_page(url: str, seconds: float = 180) -> bytes:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return fetch(url)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} never answered")
+
+
+def settle(folder: Path, quiet: float = 2.0) -> None:
+    """Wait until nothing in the folder has changed for `quiet` seconds."""
+    deadline, last, since = time.monotonic() + 180, None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = {name: (ino, mtime) for name, (_, ino, mtime) in exact(folder).items()}
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{folder} never stopped changing")
+
+
+def test_regression_publish_while_make_serve_runs_replaced_the_preview(project: Path) -> None:
+    # Before: `make publish` during `make serve` swapped the public build into the preview
+    # (links to the real domain) and filled the preview's log with false broken links.
+    from sitebuild import ROOT
+
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    port = free_port()
+    log = project / "serve.log"
+    with open(log, "wb") as out:
+        serve = subprocess.Popen(
+            ["make", "-o", ".venv/.ready", "serve", f"PORT={port}"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        page = f"http://127.0.0.1:{port}/about/"
+        wait_for_page(page)
+        settle(project / "preview")  # the first preview build has finished
+        before = fetch(page)
+        preview_files = exact(project / "preview")
+        logged = log.read_bytes()
+        done = run(project, "publish")
+        assert done.returncode == 0, done.stdout + done.stderr
+        time.sleep(3)  # time for a preview rebuild, had the publish set one off
+        assert fetch(page) == before
+        assert b"https://anytown-sos-nhs.example.org" not in before
+        assert exact(project / "preview") == preview_files
+        assert b"ERROR" not in log.read_bytes()[len(logged) :]
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=30)
