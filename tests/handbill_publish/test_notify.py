@@ -8,16 +8,15 @@ import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from handbill_publish.notify import failure_message, is_stale, item
 from publish_support import BIN, Inbox
-
-# A real SMTP server on loopback (the end-to-end tier).
-pytestmark = pytest.mark.e2e
 
 USER, PASSWORD = "site@anytown-sos-nhs.example.org", "smtp-password-from-the-environment"
 
@@ -93,6 +92,7 @@ def stale(project: Path, config: Path, password: str | None, cert: Path):
     )
 
 
+@pytest.mark.e2e
 def test_the_keeper_mail_logs_in_over_starttls_with_the_password_from_the_environment(
     project: Path, tls_inbox: Inbox, certificate: tuple[Path, Path]
 ) -> None:
@@ -106,6 +106,7 @@ def test_the_keeper_mail_logs_in_over_starttls_with_the_password_from_the_enviro
     assert PASSWORD not in done.stdout + done.stderr
 
 
+@pytest.mark.e2e
 def test_a_wrong_password_is_refused_by_the_server_and_nothing_is_sent(
     project: Path, tls_inbox: Inbox, certificate: tuple[Path, Path]
 ) -> None:
@@ -116,6 +117,7 @@ def test_a_wrong_password_is_refused_by_the_server_and_nothing_is_sent(
     assert "Could not email the keeper (SMTPAuthenticationError" in done.stderr
 
 
+@pytest.mark.e2e
 def test_without_the_password_nothing_is_sent_and_the_log_has_the_message(
     project: Path, tls_inbox: Inbox, certificate: tuple[Path, Path]
 ) -> None:
@@ -128,3 +130,37 @@ def test_without_the_password_nothing_is_sent_and_the_log_has_the_message(
         done.stderr
     )
     assert "has never been published successfully" in done.stderr
+
+
+NOW = datetime(2026, 11, 24, 4, 15, tzinfo=UTC)
+
+
+def test_a_message_of_several_lines_stays_one_item() -> None:
+    text = "Could not process posts/x.md\n\t[Errno 2] No such file"
+    assert item(text) == "  - Could not process posts/x.md\n    [Errno 2] No such file"
+
+
+def test_stale_from_the_day_it_is_due() -> None:
+    assert not is_stale(NOW - timedelta(days=3) + timedelta(seconds=1), 3, NOW)
+    assert is_stale(NOW - timedelta(days=3), 3, NOW)
+    assert is_stale(None, 3, NOW)
+
+
+def test_the_failure_mail_lists_every_problem_and_says_what_is_live() -> None:
+    problems = [f"content/posts/p{n}.md:2: date: not a date — write 2026-11-24" for n in range(40)]
+    mail = failure_message(
+        sender="join@example.org",
+        keeper="keeper@example.org",
+        group="Anytown",
+        what_happened="did not publish the site. Nothing on the web changed.",
+        problems=problems,
+        notices=[],
+        last_success=NOW - timedelta(days=1),
+        stale_days=3,
+        now=NOW,
+        command="cd /srv/handbill && handbill-publish rebuild",
+    )
+    body = mail.get_content()
+    assert mail["Subject"] == "Anytown: the site was not published (40 problems)"
+    assert [line[4:] for line in body.splitlines() if line.startswith("  - ")] == problems
+    assert "Also noted" not in body
