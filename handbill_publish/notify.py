@@ -17,6 +17,8 @@ from pathlib import Path
 
 from handbill_config import ConfigError, load_signup_config
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
 
 def failure_message(
     *,
@@ -140,6 +142,11 @@ def send(signup_config: Path, message: EmailMessage) -> None:
         raise ConfigError(
             f"{signup_config}: mail.smtp.username is set, but the environment has no "
             f"{smtp.password_env} (the SMTP password)"
+        )
+    if password and smtp.security == "none" and smtp.host not in LOOPBACK:
+        raise ConfigError(  # the sign-up server refuses this too
+            f"{signup_config}: mail.smtp: a login needs security = 'starttls' or 'ssl', "
+            "or the password would cross the network in the clear"
         )
     if smtp.security == "ssl":
         context = ssl.create_default_context()
