@@ -86,9 +86,11 @@ def test_a_failed_rebuild_keeps_the_live_site_and_mails_the_keeper_every_problem
     listed = body.split("\n3 problems:\n", 1)[1].split("\n\n", 1)[0]
     problems = [line for line in listed.splitlines() if line.startswith("  - ")]
     assert len(problems) == 3, body
-    assert "content/posts/broken-link.md: broken link '{filename}/posts/no-such-post.md'" in body
-    assert "/images/nope.jpg' — no such file" in body
-    assert "bad-date.md" in body
+    # Each problem names its file and what is wrong, whatever the exact wording.
+    assert sum("posts/broken-link.md" in line for line in problems) == 2
+    assert any("no-such-post.md" in line for line in problems)
+    assert any("nope.jpg" in line for line in problems)
+    assert any("posts/bad-date.md" in line for line in problems)
     assert f"Emailed {KEEPER}" in done.stdout
 
 
