@@ -16,6 +16,10 @@ DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 
+# Drafts (and posts held back until their date) are previewed, never published.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"

@@ -4,6 +4,7 @@ exits non-zero and mails the keeper every problem through a real SMTP server on 
 import email
 import email.policy
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,11 +87,17 @@ def test_a_failed_rebuild_keeps_the_live_site_and_mails_the_keeper_every_problem
     listed = body.split("\n3 problems:\n", 1)[1].split("\n\n", 1)[0]
     problems = [line for line in listed.splitlines() if line.startswith("  - ")]
     assert len(problems) == 3, body
-    # Each problem names its file and what is wrong, whatever the exact wording.
+    # Each problem on its own line, naming its file; the link check in its own words.
     assert sum("posts/broken-link.md" in line for line in problems) == 2
     assert any("no-such-post.md" in line for line in problems)
     assert any("nope.jpg" in line for line in problems)
     assert any("posts/bad-date.md" in line for line in problems)
+    assert re.search(
+        r"posts/broken-link\.md:\d+: link: '\{filename\}/posts/no-such-post\.md' "
+        r"leads to no file in the site",
+        body,
+    ), body
+    assert "link: '{static}/images/nope.jpg' leads to no file in the site" in body
     assert f"Emailed {KEEPER}" in done.stdout
 
 
