@@ -1,6 +1,6 @@
 """`make serve`: build the site, serve it on this computer, rebuild and refresh on every save.
 
-python -m handbill_preview content -s pelicanconf.py -o output --port 8000
+python -m handbill_preview content -s pelicanconf.py -o preview --port 8000
 """
 
 from __future__ import annotations
