@@ -7,11 +7,13 @@ PELICAN := $(BIN)/pelican
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: help venv html serve publish clean test lint format bench bench-smoke
+.PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-smoke
 
 help:
 	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds on save)"
-	@echo "make test     run every test"
+	@echo "make test     run every test (both tiers, in parallel)"
+	@echo "make test-fast  the fast tier only: unit and single-build tests (run it on every change)"
+	@echo "make test-e2e   the end-to-end tier only: browsers, servers, calendar engines, bench smoke"
 	@echo "make html     build the site into $(OUTPUT)/ with pelicanconf.py"
 	@echo "make publish  build the public site into $(OUTPUT)/ with publishconf.py (fails on broken links or events)"
 	@echo "make clean    remove $(OUTPUT)/ and the build cache"
@@ -24,7 +26,7 @@ $(READY): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || \
 		{ echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[site,server,test]'
 	@touch $@
 
 venv: $(READY)
@@ -47,9 +49,16 @@ $(NPM_READY): package-lock.json
 	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the HTML, calendar and browser checks will be skipped (sudo apt install nodejs npm)"; fi
 
-# Style first, so the last line of the output is pytest's summary.
+# Style first, so the last line of the output is pytest's summary. Tests run in parallel
+# (pytest-xdist, one worker per core); the tiers are the `e2e` marker (tests/conftest.py).
 test: $(READY) $(NPM_READY) lint
 	$(BIN)/pytest
+
+test-fast: $(READY) lint
+	$(BIN)/pytest -m "not e2e"
+
+test-e2e: $(READY) $(NPM_READY)
+	$(BIN)/pytest -m e2e
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -84,12 +84,12 @@ class Ports:
 
 def available() -> str | None:
     """None when the sign-up server's code is here; otherwise why not."""
-    for module in ("handbill_signup.server.cli", "handbill_signup.server.app"):
+    for module in ("signup_server.cli", "signup_server.app"):
         try:
             if importlib.util.find_spec(module) is None:
                 return f"{module} is not on this branch yet"
         except ModuleNotFoundError:
-            return "the sign-up plugin (handbill_signup) is not on this branch yet"
+            return "the sign-up server (signup_server) is not on this branch yet"
     return None
 
 
@@ -104,7 +104,7 @@ def signup_cmd(*args: str) -> list[str]:
     script = Path(sys.executable).parent / "handbill-signup"
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-m", "handbill_signup.server.cli", *args]
+    return [sys.executable, "-m", "signup_server.cli", *args]
 
 
 def family(root_pid: int) -> set[int]:

@@ -25,3 +25,17 @@ def content_copy(tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     yield copy
+
+
+# The end-to-end tier: whole folders of it, and any test that needs a browser or a running
+# server. Everything else (unit tests and single builds) is the fast tier, `make test-fast`.
+E2E_FOLDERS = {"outputs", "bench", "deploy"}
+E2E_FIXTURES = {"browser", "chromium", "served_site", "server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests_root).parts[0]
+        if folder in E2E_FOLDERS or E2E_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

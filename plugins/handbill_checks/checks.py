@@ -51,12 +51,12 @@ class BuildChecks:
             self.sources[path] = source
 
     def finish(self) -> None:
-        if self.settings["check_links"]:
+        if self.settings.check_links:
             self.report_broken_links()
         failed = self.errors.count
         self.errors.count = 0
         self.sources.clear()
-        if failed and self.settings["fail_on_error"]:
+        if failed and self.settings.fail_on_error:
             log.critical("The site was not published: fix the %d problem(s) listed above.", failed)
             raise SystemExit(1)
 

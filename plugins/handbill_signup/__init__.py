@@ -1,4 +1,4 @@
-"""Join and contact forms for Handbill (Pelican side); the sign-up server is in `server/`.
+"""Join and contact forms for Handbill (Pelican side); the sign-up server is `signup_server/`.
 
 - `{% from "signup/forms.html" import join_form %}{{ join_form() }}` in a template, or a
   line `[[join-form]]` / `[[contact-form]]` in a Markdown page, places a form;
@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 from typing import Any
-
-__version__ = "0.1.0"
 
 
 def initialized(pelican: Any) -> None:

@@ -9,12 +9,13 @@ over the file, and the file wins over these defaults.
 from __future__ import annotations
 
 import logging
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table, load_toml
+from handbill_config.consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ class SignupSettings:
 
 
 def _from_toml(path: Path) -> dict[str, Any]:
-    data = load_toml(path)
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
     site, server = data.get("site", {}), data.get("server", {})
     values: dict[str, Any] = {"_consent_table": data.get("consent", {})}
     if "group_name" in site:
@@ -155,7 +157,12 @@ def read(settings: dict[str, Any]) -> SignupSettings:
     table = values.pop("_consent_table", None)
     if table is None or "consent_text" in user or "consent_version" in user:
         table = {"version": values["consent_version"], "text": values["consent_text"]}
-    consent = consent_from_table(table, group)
+    consent = consent_from_table(
+        str(table.get("version", DEFAULT_VERSION)),
+        str(table.get("text", DEFAULT_TEXT)),
+        {str(k): str(v) for k, v in table.get("previous", {}).items()},
+        group,
+    )
     siteurl = settings.get("SITEURL", "")
     server_url = values["server_url"]
     if server_url and server_url.startswith("/"):

@@ -140,7 +140,7 @@ def test_events_share_and_ics(bench_run: tuple[dict, str]) -> None:
 def test_server_under_load_or_reported_missing(bench_run: tuple[dict, str]) -> None:
     results, report = bench_run
     server = results["server"]
-    if not present("handbill_signup.server.app"):
+    if not present("signup_server.app"):
         assert server["available"] is False
         assert "not on this branch" in server["reason"]
         assert "Sign-up server: not available" in report

@@ -25,12 +25,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page
-from signup.support import env, start_server
 
 from outputs.served import ProxyingSiteHandler
+from signup_support import env, start_server
 from sitebuild import build_site
 
-pytest.importorskip("handbill_signup.server", reason="the sign-up server is not installed")
+pytest.importorskip("signup_server", reason="the sign-up server is not installed")
 
 SIGNUP = Path(sys.executable).parent / "handbill-signup"
 CONSENT_VERSION = "2026-11-e2e"

@@ -14,10 +14,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from handbill_signup.server.config import load_config
+from signup_server.config import load_config
+from signup_support import env
 from sitebuild import ROOT, build_site
-
-from .support import env
 
 RESULTS = {
     "join/check-your-email": "Check your email",
@@ -83,7 +82,7 @@ def test_honeypot_done_right(with_server):
 
 
 def test_only_allowed_fields_in_forms(with_server):
-    from handbill_signup.server.service import HONEYPOT
+    from signup_server.service import HONEYPOT
 
     join = page(with_server, "join").select_one("main form#join")
     names = {i["name"] for i in join.select("input, textarea, select")}
@@ -173,9 +172,9 @@ def test_missing_config_file_is_reported(tmp_path, caplog):
 
 def test_server_forms_match_the_site_forms(with_server):
     """The server shows the forms again after a mistake: same fields, same wording."""
-    from handbill_signup.server.app import create_app
-    from handbill_signup.server.spool import Spool
-    from handbill_signup.server.store import MemoryStore
+    from signup_server.app import create_app
+    from signup_server.spool import Spool
+    from signup_server.store import MemoryStore
 
     cfg = load_config(ROOT / "signup.example.toml", env())
     app = create_app(cfg, MemoryStore(), Spool(with_server.parent / "spool"))

@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
 
-from handbill_signup.server.config import Config, load_config
-from handbill_signup.server.service import SignupService, Visitor
-from handbill_signup.server.spool import Spool
-from handbill_signup.server.store import CounterStore, MemoryStore
-from handbill_signup.server.worker import Worker
+from signup_server.config import Config, load_config
+from signup_server.service import SignupService, Visitor
+from signup_server.spool import Spool
+from signup_server.store import CounterStore, MemoryStore
+from signup_server.worker import Worker
 
 SECRET = "test-signing-key-0123456789abcdef0123456789"
 # A complete, valid join form as a browser sends it (the honeypot present and empty).

@@ -14,7 +14,7 @@ from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from .. import __version__
+from . import __version__
 from .config import Config
 
 METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .support import BIN, JOIN, LOCAL, env, free_port, service_for, write_config
+from signup_support import BIN, JOIN, LOCAL, env, free_port, service_for, write_config
 
 
 def run(*args: str, environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -12,12 +12,11 @@ from typing import ClassVar
 
 import pytest
 
-from handbill_signup.server import worker as worker_mod
-from handbill_signup.server.config import load_config
-from handbill_signup.server.service import Visitor
-from handbill_signup.server.worker import Worker
-
-from .support import (
+from signup_server import worker as worker_mod
+from signup_server.config import load_config
+from signup_server.service import Visitor
+from signup_server.worker import Worker
+from signup_support import (
     BIN,
     JOIN,
     LOCAL,
@@ -30,6 +29,9 @@ from .support import (
     stop_server,
     write_config,
 )
+
+# Starts the real server under gunicorn and times it: the end-to-end tier.
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -227,7 +229,7 @@ class FakeSmtp:
 def test_one_pass_shares_smtp_connections_and_survives_a_dropped_one(tmp_path, monkeypatch):
     """A pass sends up to MESSAGES_PER_CONNECTION mails per connection (was one connection
     per mail); a reused connection the server dropped is replaced, not counted a failure."""
-    from handbill_signup.server import worker as worker_module
+    from signup_server import worker as worker_module
 
     path = write_config(tmp_path, 25, free_port(), limits="confirmations_per_hour = 1000")
     service = service_for(path)

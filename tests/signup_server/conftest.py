@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import Site, SmtpServer, free_port, start_server, stop_server, write_config
+from signup_support import Site, SmtpServer, free_port, start_server, stop_server, write_config
 
 
 @pytest.fixture

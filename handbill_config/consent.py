@@ -1,4 +1,4 @@
-"""Consent wording: one source of truth shared by the Pelican plugin and the server.
+"""Consent wording: one source of truth shared by the Pelican plugin and the sign-up server.
 
 The wording and its version live in the `[consent]` table of `signup.toml`. The site shows
 the current version; the server accepts the current and any listed earlier version (a visitor
@@ -8,10 +8,7 @@ may submit a page built before the wording changed) and records the exact text a
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 DEFAULT_VERSION = "2026-01-v1"
 DEFAULT_TEXT = (
@@ -49,17 +46,10 @@ class Consent:
         return (self.current, *self.previous)
 
 
-def consent_from_table(table: dict[str, Any], group: str) -> Consent:
-    """Build from a `[consent]` table: version, text, and optional `[consent.previous]`."""
-    version = str(table.get("version", DEFAULT_VERSION))
-    text = str(table.get("text", DEFAULT_TEXT)).format(group=group).strip()
-    previous = tuple(
-        ConsentStatement(str(v), str(t).format(group=group).strip())
-        for v, t in table.get("previous", {}).items()
+def consent_from_table(version: str, text: str, previous: dict[str, str], group: str) -> Consent:
+    """The `[consent]` table's wording with "{group}" filled in: the current version and
+    every earlier one still accepted (`[consent.previous]`)."""
+    return Consent(
+        ConsentStatement(version, text.format(group=group).strip()),
+        tuple(ConsentStatement(v, t.format(group=group).strip()) for v, t in previous.items()),
     )
-    return Consent(ConsentStatement(version, text), previous)
-
-
-def load_toml(path: str | Path) -> dict[str, Any]:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from .support import Site, start_server, stop_server, write_config
+from signup_support import Site, start_server, stop_server, write_config
 
 EVIL = "evil@attacker.example"
 INJECTIONS = [
@@ -209,7 +209,7 @@ def test_logs_carry_no_addresses(server):
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, module_smtp):
     tmp = tmp_path_factory.mktemp("limits")
-    from .support import free_port
+    from signup_support import free_port
 
     ports = [free_port(), free_port()]
     limits = "per_ip = 3\nper_ip_window = 600"
@@ -249,7 +249,7 @@ def test_per_ip_limit_across_processes(pair, module_smtp):
 
 
 def test_global_cap_stops_sending_and_alerts_keeper_once(tmp_path, smtp):
-    from .support import free_port
+    from signup_support import free_port
 
     port = free_port()
     path = write_config(

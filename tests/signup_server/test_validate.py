@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handbill_signup.server.service import client_key
-from handbill_signup.server.validate import (
+from signup_server.service import client_key
+from signup_server.validate import (
     BadRequest,
     FieldErrors,
     clean_email,
@@ -94,9 +94,8 @@ def test_mailbox_key_folds_what_providers_ignore():
 
 def test_per_address_limit_cannot_be_dodged_with_case_or_tags(tmp_path):
     """Regression: `Victim@`, `victim+1@` ... each got their own confirmation before."""
-    from handbill_signup.server.service import Visitor
-
-    from .support import JOIN, service_for, write_config
+    from signup_server.service import Visitor
+    from signup_support import JOIN, service_for, write_config
 
     service = service_for(write_config(tmp_path, 25, 8081))
     for i, addr in enumerate(["victim@example.org", "Victim@example.org", "victim+2@example.org"]):

@@ -7,12 +7,14 @@ See `signup.example.toml` at the top of the repository for every setting explain
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..consent import Consent, consent_from_table, load_toml
+from handbill_config.consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+
 from .validate import FieldErrors, clean_email, header_safe
 
 BACKENDS = ("email", "mailman", "listmonk", "webhook")
@@ -234,7 +236,12 @@ def config_from_dict(
         mail_from=mail["from"],
         public_url=public_url.rstrip("/"),
         secret_keys=_keys(env, server.get("secret_keys_env", "HANDBILL_SIGNUP_SECRET_KEYS")),
-        consent=consent_from_table(data.get("consent", {}), group),
+        consent=consent_from_table(
+            str(data.get("consent", {}).get("version", DEFAULT_VERSION)),
+            str(data.get("consent", {}).get("text", DEFAULT_TEXT)),
+            {str(k): str(v) for k, v in data.get("consent", {}).get("previous", {}).items()},
+            group,
+        ),
         list=lst,
         contact_inbox=contact.get("inbox", lst.keeper),
         site_url=site.get("url", "").rstrip("/"),
@@ -287,7 +294,8 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     """Read `signup.toml`; relative paths in it are relative to the file's folder."""
     path = Path(path)
     try:
-        data = load_toml(path)
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     try:

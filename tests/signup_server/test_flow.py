@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from .support import confirm_link
+from signup_support import confirm_link
 
 
 def test_join_confirm_handoff_end_to_end(server, module_smtp):
@@ -213,9 +213,8 @@ def test_server_pages_use_the_site_styles_only(server):
 def test_expired_token_against_the_server(server, module_smtp, monkeypatch):
     import itsdangerous.timed
 
-    from handbill_signup.server.tokens import Pending, Tokens
-
-    from .support import SECRET
+    from signup_server.tokens import Pending, Tokens
+    from signup_support import SECRET
 
     real = itsdangerous.timed.time.time
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 49 * 3600)

@@ -6,8 +6,8 @@ import multiprocessing
 import sqlite3
 from pathlib import Path
 
-from handbill_signup.server import store as store_module
-from handbill_signup.server.store import Keyer, MemoryStore, SQLiteStore
+from signup_server import store as store_module
+from signup_server.store import Keyer, MemoryStore, SQLiteStore
 
 
 def _hammer(path: str, results) -> None:
@@ -57,7 +57,7 @@ def test_store_holds_no_addresses(tmp_path):
 def test_a_limited_subscribe_does_the_same_store_work(tmp_path):
     """Regression: a limited request skipped the later limit checks (one store write less),
     so it answered measurably faster, telling whether the address asked already today."""
-    from .support import JOIN, LOCAL, service_for, write_config
+    from signup_support import JOIN, LOCAL, service_for, write_config
 
     class Counting(MemoryStore):
         calls = 0
@@ -80,7 +80,7 @@ def test_a_limited_subscribe_does_the_same_store_work(tmp_path):
 def test_hit_all_counts_in_order_and_the_same_in_both_stores(tmp_path):
     """SQLiteStore counts a sign-up's limits in one transaction (`hits`); it must agree with
     the one-`hit`-per-check fallback, and a refusal must write as many rows as a pass."""
-    from handbill_signup.server.store import hit_all
+    from signup_server.store import hit_all
 
     checks = [("ip", 3, 60), ("address", 1, 60), ("global", 100, 60)]
     sqlite = SQLiteStore(tmp_path / "s.sqlite3", clock=lambda: 1000.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from handbill_signup.server.spool import Job, Spool, backoff
+from signup_server.spool import Job, Spool, backoff
 
 
 def test_put_is_atomic_and_deduplicated(tmp_path):
@@ -61,10 +61,9 @@ def test_decoy_leaves_nothing(tmp_path):
 def test_a_broken_job_does_not_stop_the_worker(tmp_path, smtp):
     """Regression: an unexpected error (here a job without recipients) escaped run_once and
     killed the worker; the same job then killed every restarted worker after its lease."""
-    from handbill_signup.server.config import load_config
-    from handbill_signup.server.worker import Worker
-
-    from .support import env, write_config
+    from signup_server.config import load_config
+    from signup_server.worker import Worker
+    from signup_support import env, write_config
 
     cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
     spool = Spool(cfg.spool_dir)
@@ -80,11 +79,10 @@ def test_tidy_keeps_markers_and_counters_as_long_as_configured(tmp_path):
     """Regression: done markers went after 14 days and counters after 7, whatever the
     config: a 30-day link could then be replayed into a second hand-off, and a 30-day
     per-address window was forgotten after a week."""
-    from handbill_signup.server.config import load_config
-    from handbill_signup.server.store import SQLiteStore
-    from handbill_signup.server.worker import Worker
-
-    from .support import env, write_config
+    from signup_server.config import load_config
+    from signup_server.store import SQLiteStore
+    from signup_server.worker import Worker
+    from signup_support import env, write_config
 
     path = write_config(tmp_path, 25, 8081, limits="per_address_window = 2592000")
     path.write_text(

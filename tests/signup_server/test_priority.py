@@ -14,7 +14,7 @@ import pytest
 PROBE = """
 import json, os
 from pathlib import Path
-from handbill_signup.server.priority import lower_priority
+from signup_server.priority import lower_priority
 done = lower_priority({nice})
 group = Path("/proc/self/autogroup")
 print(json.dumps({{

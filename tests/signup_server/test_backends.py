@@ -14,14 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from handbill_signup.server.config import ConfigError, load_config
-from handbill_signup.server.service import SignupService, Status, Visitor
-from handbill_signup.server.spool import Spool
-from handbill_signup.server.store import MemoryStore
-from handbill_signup.server.tokens import InvalidToken, Pending, Tokens
-from handbill_signup.server.worker import Worker
-
-from .support import JOIN, LOCAL, SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
+from signup_server.config import ConfigError, load_config
+from signup_server.service import SignupService, Status, Visitor
+from signup_server.spool import Spool
+from signup_server.store import MemoryStore
+from signup_server.tokens import InvalidToken, Pending, Tokens
+from signup_server.worker import Worker
+from signup_support import JOIN, LOCAL, SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
 
 
 class Stub:
@@ -188,7 +187,7 @@ def test_failed_handoff_is_kept_and_keeper_told(tmp_path, smtp, stub):
 
 
 def test_unexpected_error_sends_to_try_later_without_logging_the_address(tmp_path, caplog):
-    from handbill_signup.server.app import create_app
+    from signup_server.app import create_app
 
     class BrokenStore:
         leak = "-".join(["crashme", "example.org"])  # not on the line that raises
@@ -290,8 +289,8 @@ def test_worker_builds_the_confirmation_the_request_used_to_build(tmp_path, smtp
     import time
     from email.utils import parsedate_to_datetime
 
-    from handbill_signup.server import messages
-    from handbill_signup.server.jobs import mail_job, render
+    from signup_server import messages
+    from signup_server.jobs import mail_job, render
 
     cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
@@ -324,7 +323,7 @@ def test_confirmation_queued_earlier_keeps_its_date_and_smtputf8(tmp_path, smtp)
     non-ASCII address still goes out with SMTPUTF8 now the worker builds the mail."""
     from email.utils import parsedate_to_datetime
 
-    from handbill_signup.server.jobs import confirmation_job, render
+    from signup_server.jobs import confirmation_job, render
 
     cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
     spool = Spool(cfg.spool_dir)
@@ -339,7 +338,7 @@ def test_confirmation_queued_earlier_keeps_its_date_and_smtputf8(tmp_path, smtp)
 
 
 def test_unknown_mail_template_fails_without_stopping_the_worker(tmp_path, smtp):
-    from handbill_signup.server.spool import Job
+    from signup_server.spool import Job
 
     cfg = load_config(write_config(tmp_path, smtp.port, 8081), env())
     spool = Spool(cfg.spool_dir)

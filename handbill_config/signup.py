@@ -1,0 +1,201 @@
+"""`signup.toml`: one schema, one set of defaults, one parser, for the site and the server.
+
+The Pelican plugin (`handbill_signup`) reads the wording, the list's name and the page paths
+from it; the sign-up server (`signup_server.config`) reads all of it and adds the secrets from
+the environment. Nothing secret is read from this file, so it can be kept in git. Every
+setting is explained in `signup.example.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
+
+from .consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from .errors import ConfigError, problems
+from .model import StrictModel
+
+BACKENDS = ("email", "mailman", "listmonk", "webhook")
+
+
+class Pages(StrictModel):
+    """Paths of the site's pages; the result pages are built by the Pelican plugin."""
+
+    join_form: str = "/join/"
+    contact_form: str = "/contact/"
+    privacy: str = "/privacy/"
+    check_email: str = "/join/check-your-email/"
+    welcome: str = "/join/welcome/"
+    expired: str = "/join/expired/"
+    try_later: str = "/join/try-later/"
+    contact_sent: str = "/contact/sent/"
+
+    @field_validator("*")
+    @classmethod
+    def _a_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(
+                f'"{value}" is not a path — write one that starts with /, like "/join/"'
+            )
+        return value
+
+
+class Site(StrictModel):
+    group_name: str = ""
+    url: str = ""
+    origins: list[str] = Field(default_factory=list)
+    pages: Pages = Field(default_factory=Pages)
+
+
+class Server(StrictModel):
+    public_url: str = ""
+    spool_dir: str = "spool"
+    state_file: str = "state/limits.sqlite3"
+    token_max_age_hours: float = Field(48, gt=0)
+    max_body_bytes: int = Field(8192, gt=0)
+    proxy_hops: int = Field(0, ge=0)
+    stylesheets: list[str] = Field(default_factory=list)
+    max_attempts: int = Field(40, ge=1)
+    secret_keys_env: str = "HANDBILL_SIGNUP_SECRET_KEYS"
+
+
+class ConsentTable(StrictModel):
+    version: str = DEFAULT_VERSION
+    text: str = DEFAULT_TEXT
+    previous: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("text")
+    @classmethod
+    def _only_group_placeholder(cls, value: str) -> str:
+        try:
+            value.format(group="")
+        except (KeyError, IndexError, ValueError):
+            raise ValueError(
+                "only {group} may stand in braces — write {{ and }} for a brace itself"
+            ) from None
+        return value
+
+
+class Form(StrictModel):
+    ask_name: bool = False
+
+
+class Smtp(StrictModel):
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str = "HANDBILL_SMTP_PASSWORD"
+    timeout: float = Field(20, gt=0)
+
+
+class Mail(StrictModel):
+    from_: str = Field("", alias="from")
+    confirm_subject: str = "Please confirm you want to join our mailing list"
+    smtp: Smtp = Field(default_factory=Smtp)
+
+
+class Mailman(StrictModel):
+    request_address: str = ""
+
+
+class Listmonk(StrictModel):
+    url: str = ""
+    lists: list[int] = Field(default_factory=list)
+    username: str = ""
+    token_env: str = "HANDBILL_LISTMONK_TOKEN"
+
+
+class Webhook(StrictModel):
+    url: str = ""
+    secret_env: str = "HANDBILL_WEBHOOK_SECRET"
+
+
+class MailingList(StrictModel):
+    name: str = "our mailing list"
+    backend: Literal["email", "mailman", "listmonk", "webhook"] = "email"
+    keeper: str = ""
+    # Mailman and the webhook keep no consent text, so by default the keeper gets a copy.
+    record_to_keeper: bool = True
+    mailman: Mailman = Field(default_factory=Mailman)
+    listmonk: Listmonk = Field(default_factory=Listmonk)
+    webhook: Webhook = Field(default_factory=Webhook)
+
+
+class Contact(StrictModel):
+    inbox: str = ""
+    subject: str = "Message from the website contact form"
+
+
+class Limits(StrictModel):
+    per_ip: int = Field(5, ge=0)
+    per_ip_window: int = Field(600, gt=0)
+    per_address: int = Field(1, ge=0)
+    per_address_window: int = Field(86400, gt=0)
+    confirmations_per_hour: int = Field(50, ge=0)
+    contact_per_hour: int = Field(20, ge=0)
+
+
+class SignupConfig(StrictModel):
+    """The whole of `signup.toml`, with its defaults."""
+
+    site: Site = Field(default_factory=Site)
+    server: Server = Field(default_factory=Server)
+    consent: ConsentTable = Field(default_factory=ConsentTable)
+    form: Form = Field(default_factory=Form)
+    mail: Mail = Field(default_factory=Mail)
+    list_: MailingList = Field(default_factory=MailingList, alias="list")
+    contact: Contact = Field(default_factory=Contact)
+    limits: Limits = Field(default_factory=Limits)
+    _source: str = PrivateAttr("signup.toml")
+
+    @property
+    def source(self) -> str:
+        """The file as named to the program (`signup.toml`, `/etc/handbill-signup/...`)."""
+        return self._source
+
+    def consent_for(self, group: str) -> Consent:
+        """The wording with the group's name in it, every accepted version."""
+        table = self.consent
+        return consent_from_table(table.version, table.text, table.previous, group)
+
+    def problem(self, path: str, message: str) -> str:
+        """A line in the same form as the schema's own: for checks made elsewhere."""
+        return f"{self.source}: {path}: {message}"
+
+
+TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def load_signup_config(path: str | Path) -> SignupConfig:
+    """Read and check `signup.toml`. Raises ConfigError listing every mistake, each as
+    `signup.toml: limits.per_ip: "5" is text — write a number such as 5`."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{source}: cannot be read: {reason}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = TOML_POSITION.search(message)
+        where = f"{source}:{found.group(1)}" if found else source
+        message = TOML_POSITION.sub("", message)
+        raise ConfigError(f"{where}: not valid TOML: {message} — see signup.example.toml") from None
+    return signup_config_from_dict(data, source)
+
+
+def signup_config_from_dict(data: dict, source: str = "signup.toml") -> SignupConfig:
+    """The same checks for a table already read (TOML syntax: true/false, [tables])."""
+    try:
+        config = SignupConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems(exc, SignupConfig, source, "", python=False)) from None
+    config._source = source
+    return config

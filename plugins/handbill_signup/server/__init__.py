@@ -1,1 +1,0 @@
-"""The sign-up server."""
