@@ -84,6 +84,7 @@ class _Template:
 #      its name in _written_files/_overridden_files; a kept page gets a sink instead.
 #   2. RenderCache._watch: a post's `content` and `summary` properties call the instance's
 #      get_content/get_summary, which the cache replaces per post to note who read them.
+#   3. Describer.content_digests reads each post's converted text from `_content`.
 OPEN_W_PARAMETERS = ["self", "filename", "encoding", "override"]
 
 
@@ -104,6 +105,8 @@ def pelican_mismatch() -> str | None:
 
 def _reads_mismatch() -> str | None:
     post = Article("<p>Text</p>", metadata={"title": "Probe"}, settings=DEFAULT_CONFIG)
+    if getattr(post, "_content", None) != "<p>Text</p>":
+        return "a post's converted text is no longer in _content"
     read: list[str] = []
     for name in ("get_content", "get_summary"):
         method = getattr(post, name)

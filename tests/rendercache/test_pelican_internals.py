@@ -23,7 +23,7 @@ def fresh_check():
 def test_this_pelican_has_what_the_render_cache_relies_on() -> None:
     assert cache_writer.pelican_mismatch() is None, (
         f"Pelican {pelican.__version__} changed Writer._open_w/_written_files or how a post's "
-        "content and summary are read: update plugins/handbill_rendercache (writer.py, "
+        "content and summary are read or kept: update plugins/handbill_rendercache (writer.py, "
         "cache.py) and docs/architecture.md"
     )
 
@@ -63,3 +63,18 @@ def test_on_this_pelican_a_preview_gets_the_caching_writer(tmp_path) -> None:
     site = SimpleNamespace(settings={**preview_settings(tmp_path), "HANDBILL_RENDERCACHE": {}})
     writer = cache_writer.get_writer(site)
     assert writer is not None and issubclass(writer, cache_writer.CachingWriter)
+
+
+def test_text_kept_elsewhere_turns_the_cache_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    init = Article.__init__
+
+    def elsewhere(self, content=None, *args, **kwargs):
+        init(self, content, *args, **kwargs)
+        self.converted, self._content = self._content, None
+
+    monkeypatch.setattr(Article, "__init__", elsewhere)
+    with caplog.at_level(logging.WARNING):
+        assert cache_writer.get_writer(SimpleNamespace(settings=preview_settings(tmp_path))) is None
+    assert "_content" in caplog.text
