@@ -32,8 +32,13 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
 PLUGINS = [
-    *("handbill_checks", "handbill_events", "handbill_signup", "handbill_rendercache"),
-    *("handbill_theme", "handbill_markdown"),
+    "handbill_checks",
+    "handbill_content",
+    "handbill_events",
+    "handbill_signup",
+    "handbill_rendercache",
+    "handbill_theme",
+    "handbill_markdown",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
@@ -86,6 +91,10 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 # --- Build behaviour ------------------------------------------------------------
+# A post dated in the future is held back (Pelican keeps it as a draft) until the first
+# build after its date and time; the build lists each one held back. The daily rebuild
+# publishes it then. Set to True to publish future-dated posts at once.
+WITH_FUTURE_DATES = False
 RELATIVE_URLS = False
 SUMMARY_MAX_LENGTH = 40
 TYPOGRIFY = False

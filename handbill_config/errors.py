@@ -53,7 +53,9 @@ class Syntax:
             return repr(value)
         if isinstance(value, dict):
             return self.table
-        if isinstance(value, list | tuple):
+        if isinstance(value, tuple):
+            return "a tuple"
+        if isinstance(value, list):
             return "a list"
         return type(value).__name__
 
@@ -107,20 +109,34 @@ def _explain(error: Any, model: type[BaseModel], loc: tuple, syntax: Syntax) -> 
     if kind in LIST_ERRORS:
         return f"{syntax.kind(value)} — write a list, such as [{_list_example(field)}]"
     if kind == "greater_than_equal":
-        return f"{syntax.show(value)} is too small — write {ctx['ge']} or more"
+        return f"{syntax.show(value)} is too small — write {_plain(ctx['ge'])} or more"
     if kind == "greater_than":
-        return f"{syntax.show(value)} is too small — write a number above {ctx['gt']}"
+        return f"{syntax.show(value)} is too small — write a number above {_plain(ctx['gt'])}"
     if kind == "less_than_equal":
-        return f"{syntax.show(value)} is too big — write {ctx['le']} or less"
+        return f"{syntax.show(value)} is too big — write {_plain(ctx['le'])} or less"
     if kind == "less_than":
-        return f"{syntax.show(value)} is too big — write a number below {ctx['lt']}"
+        return f"{syntax.show(value)} is too big — write a number below {_plain(ctx['lt'])}"
     if kind == "literal_error":
         return _choice(value, ctx.get("expected", ""), syntax)
     if kind in {"value_error", "assertion_error"}:
         return str(ctx.get("error", error["msg"]))
     if kind in {"too_short", "too_long"}:
-        return f"{syntax.kind(value)} — {error['msg'][0].lower()}{error['msg'][1:]}"
+        unit = "characters" if isinstance(value, str) else "items"
+        actual = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        limit = (
+            f"at least {ctx['min_length']}"
+            if kind == "too_short"
+            else f"at most {ctx['max_length']}"
+        )
+        return f"{syntax.show(value)} has {actual} {unit} — write {limit}"
     return f"{syntax.show(value)}: {error['msg']}"
+
+
+def _plain(number: Any) -> str:
+    """A limit as the volunteer would write it: 0, not 0.0."""
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
 
 
 def _unknown(key: str, names: list[str]) -> str:
@@ -134,7 +150,7 @@ def _unknown(key: str, names: list[str]) -> str:
 
 def _number(value: Any, field: FieldInfo | None, syntax: Syntax, whole: bool) -> str:
     if isinstance(value, float) and whole:
-        return f"{syntax.show(value)} is not a whole number — write one such as {round(value)}"
+        return f"{syntax.show(value)} is not a whole number — write one such as {round(value) or 1}"
     return f"{syntax.kind(value)} — write a number such as {_number_example(value, field)}"
 
 
@@ -166,8 +182,9 @@ def _choice(value: Any, expected: str, syntax: Syntax) -> str:
     close = (
         difflib.get_close_matches(value, options, n=1, cutoff=0.6) if isinstance(value, str) else []
     )
-    hint = f' — did you mean "{close[0]}"?' if close else f" — write one of {shown}"
-    return f"{syntax.show(value)} is not one of {shown}{hint}"
+    if close:
+        return f'{syntax.show(value)} is not one of {shown} — did you mean "{close[0]}"?'
+    return f"{syntax.show(value)} is not a choice here — write one of {shown}"
 
 
 # --- Finding the model and field a key path points at ------------------------------------

@@ -89,6 +89,10 @@ class Views:
             body += chunk
             if len(body) > self.cfg.max_body:
                 raise RequestEntityTooLarge()
+        # gunicorn hands the app the raw stream: a client that announces more than it sends
+        # and then stops gets a short read, not an error. A truncated form is not a form.
+        if request.content_length is not None and len(body) != request.content_length:
+            raise BadRequest("the body is shorter than its Content-Length")
         return body
 
     def _page(self, template: str, status: int, **context) -> Response:

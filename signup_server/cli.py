@@ -28,6 +28,24 @@ def say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def close_after_unread_body(max_body: int):
+    """A gunicorn `pre_request` hook: a request whose body the app may leave unread (too
+    large for `max_body`, or chunked, which no browser sends for a form) gets its connection
+    closed after the answer, and the answer says `Connection: close`. Else gunicorn answers
+    "keep-alive", then reads the rest of the body as if it were the next request and drops
+    the connection mid-way (or first swallows megabytes). `req.force_close()` is gunicorn's
+    own switch for this (see docs/architecture.md; test_abuse pins it)."""
+
+    def hook(worker, req) -> None:
+        for name, value in req.headers:
+            too_long = name == "CONTENT-LENGTH" and (not value.isdigit() or int(value) > max_body)
+            if too_long or name == "TRANSFER-ENCODING":
+                req.force_close()
+                return
+
+    return hook
+
+
 def _serve(cfg: Config, args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -43,9 +61,10 @@ def _serve(cfg: Config, args: argparse.Namespace) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 30)
-            # Access logs would carry confirmation tokens (readable addresses): off.
+            # Access logs would only show encrypted tokens, but also visitors' IPs: off.
             self.cfg.set("accesslog", None)
             self.cfg.set("proc_name", "handbill-signup")
+            self.cfg.set("pre_request", close_after_unread_body(cfg.max_body))
             # gunicorn's control socket is one shared path per user: not needed here.
             if "control_socket_disable" in self.cfg.settings:
                 self.cfg.set("control_socket_disable", True)
@@ -160,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         cfg = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"handbill-signup: {exc}\n")
+    except ConfigError as exc:  # every mistake, one line each: `file: key: what — fix`
+        sys.stderr.write(f"{exc}\n")
         return 2
     return args.func(cfg, args)
 

@@ -1,18 +1,34 @@
-"""Signed, expiring, purpose-bound confirmation tokens: the server keeps no pending list.
+"""Encrypted, expiring, purpose-bound tokens for the links in mail: the server keeps no list.
 
-Signed is not encrypted: the address is readable in the link, so keep query strings out of
-access logs (see docs/operators.md).
+A link lands in proxies' access logs, browser histories and mail scanners, so its token must
+show nothing: it is a Fernet token (AES-128-CBC + HMAC-SHA256, `cryptography`) whose key is
+derived with HKDF from the signing secret and the token's purpose, so a join link can never
+stand in for a leave link. Fernet keeps the time it was made, for expiry; rotation works as
+before: the newest secret makes tokens, every listed secret reads them.
+
+Links made before this change (itsdangerous: signed, address readable) are still read until
+they expire, so nobody's mail in their inbox stops working on the day of the upgrade.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_decode
+from cryptography.fernet import Fernet, InvalidToken as FernetInvalid, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-SALT = "handbill.signup.confirm.v1"
+CONFIRM = "handbill.signup.confirm.v2"
+LEAVE = "handbill.signup.leave.v1"
+LEGACY_SALT = "handbill.signup.confirm.v1"  # itsdangerous links, readable until they expire
+MAX_TOKEN = 1024
 
 
 @dataclass(frozen=True)
@@ -21,23 +37,81 @@ class Pending:
     name: str
     consent_version: str
     requested_at: str
-    # Set when read: the same for every copy of one link whichever key verifies it, so a
+    # Set when read: the same for every copy of one link whichever key reads it, so a
     # replay is recognised even after a key was added; a hash, so it shows no address.
     link_id: str = ""
 
 
 class InvalidToken(Exception):
-    """Expired, tampered with, or signed with an unknown key."""
+    """Expired, tampered with, made with an unknown key, or for another purpose."""
+
+
+def fernet_key(secret: str, purpose: str) -> bytes:
+    """A 32-byte Fernet key for one purpose, derived from one signing secret."""
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        secret.encode("utf-8")
+    )
+    return base64.urlsafe_b64encode(raw)
+
+
+class Sealer:
+    """Encrypts small JSON values for one purpose; the newest secret seals, all open."""
+
+    def __init__(
+        self,
+        secret_keys: tuple[str, ...],
+        purpose: str,
+        max_age: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        # MultiFernet encrypts with the first key and tries each in turn to decrypt.
+        self._f = MultiFernet([Fernet(fernet_key(k, purpose)) for k in reversed(secret_keys)])
+        self.purpose = purpose
+        self.max_age = max_age
+        self._clock = clock
+
+    def seal(self, data: dict[str, str]) -> str:
+        plain = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # Fernet pads with "=": harmless in a query string, but it needs no escaping without.
+        return self._f.encrypt_at_time(plain, int(self._clock())).decode("ascii").rstrip("=")
+
+    def open(self, token: str) -> tuple[dict, str]:
+        """The sealed value and the link id; InvalidToken if it cannot be trusted."""
+        if not token or len(token) > MAX_TOKEN or not token.isascii():
+            raise InvalidToken("missing or too long")
+        padded = token + "=" * (-len(token) % 4)
+        try:
+            plain = self._f.decrypt_at_time(
+                padded.encode("ascii"), self.max_age, int(self._clock())
+            )
+            data = json.loads(plain)
+        except FernetInvalid as exc:
+            raise InvalidToken("expired or not ours") from exc
+        except ValueError as exc:
+            raise InvalidToken("malformed") from exc
+        if not isinstance(data, dict):
+            raise InvalidToken("malformed")
+        return data, _link_id(self.purpose, padded)
 
 
 class Tokens:
-    def __init__(self, secret_keys: tuple[str, ...], max_age: int) -> None:
-        # itsdangerous signs with the last key and accepts all of them (rotation).
-        self._s = URLSafeTimedSerializer(list(secret_keys), salt=SALT)
+    """Confirmation links (join) and leave links, both sealed; old join links still read."""
+
+    def __init__(
+        self,
+        secret_keys: tuple[str, ...],
+        max_age: int,
+        leave_max_age: int | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.max_age = max_age
+        self._clock = clock
+        self._confirm = Sealer(secret_keys, CONFIRM, max_age, clock)
+        self._leave = Sealer(secret_keys, LEAVE, leave_max_age or max_age, clock)
+        self._legacy = URLSafeTimedSerializer(list(secret_keys), salt=LEGACY_SALT)
 
     def make(self, pending: Pending) -> str:
-        return self._s.dumps(
+        return self._confirm.seal(
             {
                 "e": pending.email,
                 "n": pending.name,
@@ -47,22 +121,50 @@ class Tokens:
         )
 
     def read(self, token: str) -> Pending:
-        if not token or len(token) > 1024:
+        if "." in token:  # itsdangerous' payload.timestamp.signature; Fernet has no dots
+            return self._read_legacy(token)
+        data, link_id = self._confirm.open(token)
+        return _pending(data, link_id)
+
+    def _read_legacy(self, token: str) -> Pending:
+        if len(token) > MAX_TOKEN:
             raise InvalidToken("missing or too long")
         try:
-            data = self._s.loads(token, max_age=self.max_age)
-        except SignatureExpired as exc:
-            raise InvalidToken("expired") from exc
+            data, made = self._legacy.loads(token, return_timestamp=True)
         except BadSignature as exc:
             raise InvalidToken("bad signature") from exc
-        try:
-            fields = (str(data["e"]), str(data.get("n", "")), str(data["cv"]), str(data["rq"]))
-        except (KeyError, TypeError) as exc:
-            raise InvalidToken("malformed") from exc
-        return Pending(*fields, link_id=_link_id(token))
+        if not 0 <= self._clock() - made.timestamp() <= self.max_age:
+            raise InvalidToken("expired")
+        signature = token.rsplit(".", 1)[1]
+        return _pending(data, _link_id(LEGACY_SALT, signature + "=" * (-len(signature) % 4)))
+
+    def make_leave(self, email: str) -> str:
+        """A leave link's token: who wants to leave, nothing else."""
+        return self._leave.seal({"e": email})
+
+    def read_leave(self, token: str) -> tuple[str, str]:
+        """The address a leave link stands for, and the link id."""
+        data, link_id = self._leave.open(token)
+        email = data.get("e")
+        if not isinstance(email, str) or not email:
+            raise InvalidToken("malformed")
+        return email, link_id
 
 
-def _link_id(token: str) -> str:
-    # The decoded signature, not its text: base64 has several spellings of the last byte.
-    signature = base64_decode(token.rsplit(".", 1)[1])
-    return hashlib.sha256(SALT.encode() + signature).hexdigest()[:40]
+def _pending(data: object, link_id: str) -> Pending:
+    if not isinstance(data, dict):
+        raise InvalidToken("malformed")
+    try:
+        fields = (str(data["e"]), str(data.get("n", "")), str(data["cv"]), str(data["rq"]))
+    except KeyError as exc:
+        raise InvalidToken("malformed") from exc
+    return Pending(*fields, link_id=link_id)
+
+
+def _link_id(purpose: str, b64: str) -> str:
+    # The decoded bytes, not the text: base64 has several spellings of the last byte.
+    try:
+        raw = base64.urlsafe_b64decode(b64)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidToken("malformed") from exc
+    return hashlib.sha256(purpose.encode() + raw).hexdigest()[:40]

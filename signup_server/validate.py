@@ -7,6 +7,7 @@ of an RFC 2047 encoded word (`=?`): Python's email package before the CVE-2024-6
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -88,6 +89,9 @@ def _parse_json(text: str) -> dict[str, str]:
         data = json.loads(text, object_pairs_hook=_no_repeats)
     except ValueError as exc:
         raise BadRequest("malformed JSON") from exc
+    except RecursionError as exc:
+        # A few KB of `[[[[…` nest deeper than the parser's stack: hostile, not our fault.
+        raise BadRequest("JSON nested too deeply") from exc
     if not isinstance(data, dict) or len(data) > 20:
         raise BadRequest("expected a JSON object")
     fields: dict[str, str] = {}
@@ -125,6 +129,10 @@ def clean_email(value: str) -> str:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         raise FieldErrors({"email": "Enter a valid email address, like name@example.org."}) from exc
+    # An address typed in ASCII stays ASCII (`xn--` domains are not turned into Unicode):
+    # a relay without SMTPUTF8 refuses Unicode addresses, and the visitor typed none.
+    if value.isascii() and result.ascii_email:
+        return result.ascii_email
     return result.normalized
 
 
@@ -134,6 +142,8 @@ def mailbox_key(email: str) -> str:
     dots), so a list bomber could otherwise vary those to send one victim endless mail."""
     local, _, domain = email.rpartition("@")
     local, domain = local.split("+", 1)[0].casefold(), domain.casefold()
+    with contextlib.suppress(UnicodeError):  # bücher.example and xn--bcher-kva.example
+        domain = domain.encode("idna").decode("ascii")
     if domain in GMAIL:
         local, domain = local.replace(".", ""), GMAIL[0]
     return f"{local}@{domain}"

@@ -47,6 +47,7 @@ class Received:
     sender: str
     rcpts: list[str]
     raw: bytes
+    utf8: bool = False  # sent with the SMTPUTF8 extension
 
     @property
     def msg(self) -> EmailMessage:
@@ -65,6 +66,7 @@ class Sink:
                 envelope.mail_from,
                 list(envelope.rcpt_tos),
                 envelope.original_content or envelope.content,
+                bool(envelope.smtp_utf8),
             )
         )
         return "250 OK"

@@ -270,3 +270,91 @@ def test_global_cap_stops_sending_and_alerts_keeper_once(tmp_path, smtp):
     alerts = smtp.sink.to("keeper@anytown.example.org")
     assert len(alerts) == 1 and alerts[0].msg["Subject"].startswith("Sign-up server paused")
     assert "flood" not in alerts[0].msg.get_content()
+
+
+def raw_exchange(server, request: bytes, half_close: bool = False) -> tuple[bytes, bool]:
+    """Send bytes as they are; return everything the server answered and whether it then
+    closed the connection (rather than leaving it open or resetting it)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(request)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+        except TimeoutError:
+            return data, False
+        return data, True
+
+
+def test_deeply_nested_json_is_a_400_not_a_503(server, module_smtp):
+    """Regression: 3,000 nested `[` (6 KB, under the size limit) raised RecursionError and
+    the visitor was told "try later" (503)."""
+    for body in ("[" * 3000 + "]" * 3000, '{"email": ' + "[" * 3000 + "]" * 3000 + "}"):
+        r = server.post(
+            "/signup/subscribe",
+            raw=body.encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        assert r.status == 400 and r.json["status"] == "bad-request"
+
+
+def test_body_shorter_than_its_content_length_is_refused(server, module_smtp):
+    """Regression: a truncated body was processed as if it were the whole form."""
+    body = urlencode({**JOIN, "email": "short@example.org"}).encode()
+    head = (
+        f"POST /signup/subscribe HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 127.0.3.20\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nOrigin: {server.origin}\r\n"
+        f"Content-Length: {len(body) + 40}\r\n\r\n"
+    ).encode()
+    answer, _ = raw_exchange(server, head + body, half_close=True)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    server.drain()
+    assert not module_smtp.sink.to("short@example.org")
+
+
+def test_413_says_connection_close_and_closes(server):
+    """Regression: the 413 answer said keep-alive, then the connection was dropped while
+    gunicorn read the unread body as the next request."""
+    body = b"website=" + b"x" * 20_000
+    head = (
+        "POST /signup/subscribe HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    answer, closed = raw_exchange(server, head + body)
+    headers = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"\r\nconnection: close" in headers and b"keep-alive" not in headers
+    assert closed
+    # The answer is complete: its body is as long as it says.
+    length = int(headers.split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
+    assert len(answer.split(b"\r\n\r\n", 1)[1]) == length
+
+
+def test_413_for_a_chunked_body_closes_too(server):
+    chunk = b"x" * 20_000
+    request = (
+        b"POST /signup/subscribe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        + f"{len(chunk):x}\r\n".encode()
+        + chunk
+        + b"\r\n0\r\n\r\n"
+    )
+    answer, closed = raw_exchange(server, request)
+    assert answer.startswith(b"HTTP/1.1 413 ") and closed
+    assert b"\r\nconnection: close" in answer.split(b"\r\n\r\n", 1)[0].lower()
+
+
+def test_ascii_xn_address_stays_ascii(server, module_smtp):
+    """Regression: bob@xn--bcher-kva.example was rewritten to Unicode and sent with
+    SMTPUTF8, which a relay without SMTPUTF8 refuses."""
+    addr = "bob@xn--bcher-kva.example"
+    assert server.join(addr, ip="127.0.3.21").status == 303
+    server.drain()
+    [mail] = module_smtp.sink.to(addr)
+    assert not mail.utf8 and mail.raw.isascii()
+    assert f"To: {addr}\r\n".encode() in mail.raw

