@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config
 from .service import Outcome, SignupService, Status, Visitor
-from .spool import Spool
+from .spool import SERVER_LOCK, Spool
 from .store import CounterStore, SQLiteStore
 from .validate import BadRequest, parse_body
 
@@ -46,7 +46,10 @@ def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | No
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
     store = store or SQLiteStore(cfg.state_file)
-    service = SignupService(cfg, store, spool or Spool(cfg.spool_dir))
+    spool = spool or Spool(cfg.spool_dir)
+    # While this process lives, crash recovery leaves its held jobs alone (spool.py).
+    spool.announce(SERVER_LOCK)
+    service = SignupService(cfg, store, spool)
     app.extensions["handbill_signup"] = service
     if cfg.proxy_hops:
         # Trust X-Forwarded-For only as far as our own reverse proxies.

@@ -18,7 +18,7 @@ from . import messages
 from .config import Config
 from .jobs import confirmation_job, handoff_jobs, mail_job
 from .spool import Spool
-from .store import CounterStore, Keyer, hit_all
+from .store import CounterStore, Keyer, held_mark, hit_all
 from .tokens import InvalidToken, Pending, Tokens
 from .validate import (
     BadRequest,
@@ -165,24 +165,34 @@ class SignupService:
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
             return Outcome(Status.INVALID, errors)
-        # Sign the link before checking the limits, and write a decoy file when limited:
-        # a limited answer must not come back measurably faster, or its timing would tell
-        # whether someone asked to join with that address today. The mail itself is built
-        # by the spool worker, from this record, whichever way the limits go.
+        # In this order, so a crash at any point loses nothing: (1) the job on disk, held
+        # back from the worker; (2) the limits counted, with a mark naming the job, in one
+        # store transaction; (3) the job queued, or dropped if a limit said no. A crash
+        # before (2) leaves a held job with no mark, which recovery removes (the visitor's
+        # retry is counted afresh); a crash after it, a marked one, which recovery queues
+        # (the retry is then refused as a repeat, and the first attempt's mail goes).
+        # Refused and queued cost the same disk work, so the answer's timing tells nothing.
+        # The mail itself is built by the spool worker from this record.
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
         job = confirmation_job(job_id, pending.email, link)
-        if not self._may_confirm(visitor.ip, pending.email):
-            self.spool.decoy(job)
-            return OK
-        if not self._put([job]):
+        try:
+            self.spool.hold(job)
+            allowed = self._may_confirm(visitor.ip, pending.email, held_mark(self.key, job_id))
+            if allowed:
+                self.spool.release(job)
+            else:
+                self.spool.drop(job)
+        except OSError:
+            log.exception("could not write to the spool")
             return Outcome(Status.UNAVAILABLE)
-        # At INFO like "rate limit reached" in _may_confirm: one log line either way, so a
-        # limited answer takes as long as a sent one.
-        log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
+        if allowed:
+            # At INFO like "rate limit reached" in _may_confirm: one log line either way,
+            # so a limited answer takes as long as a sent one.
+            log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
         return OK
 
-    def _may_confirm(self, ip: str, email: str) -> bool:
+    def _may_confirm(self, ip: str, email: str, mark: str) -> bool:
         """The three limits on confirmation mail, counted in one store transaction. A check
         after one that said no is done on a decoy key, so a limited answer costs the same
         store work as a sent one."""
@@ -194,7 +204,7 @@ class SignupService:
             ("global", what, cap, 3600),
         )
         keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
-        passed = hit_all(self.store, keys, self.key("decoy", "timing"))
+        passed = hit_all(self.store, keys, self.key("decoy", "timing"), mark)
         if passed == len(checks):
             return True
         kind = checks[passed][0]

@@ -26,8 +26,8 @@ from typing import Any
 from . import messages
 from .config import Config
 from .jobs import mail_job, render
-from .spool import Job, Spool
-from .store import SQLiteStore
+from .spool import WORKER_LOCK, Job, Spool
+from .store import Keyer, SQLiteStore, held_mark
 
 log = logging.getLogger(__name__)
 DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
@@ -216,6 +216,21 @@ class Worker:
         self.deliverer = deliverer or Deliverer(cfg)
         self.store = store  # purged hourly, if given
         self._delivered: list[Job] = []  # marked done, not yet committed
+        self._keyer = Keyer(cfg.secret_keys[-1])
+
+    def recover(self) -> dict[str, int]:
+        """Put back or remove what crashed servers and workers left in the spool (see
+        Spool.recover_leftovers), then say that a worker now uses it. Without the store,
+        held sign-ups are left alone: only it knows whether they were counted."""
+        store = self.store
+        counted = (
+            None if store is None else lambda job_id: store.marked(held_mark(self._keyer, job_id))
+        )
+        result = self.spool.recover_leftovers(counted)
+        self.spool.announce(WORKER_LOCK)
+        if any(result.values()):
+            log.warning("spool leftovers after a crash: %s", result)
+        return result
 
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
@@ -290,12 +305,13 @@ class Worker:
             self.store.purge(max(COUNTERS_KEPT, limits.per_ip_window, limits.per_address_window))
 
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
-        self.spool.recover()
-        last_purge = 0.0
+        self.recover()
+        last_purge = time.time()
+        self.tidy()
         while stop is None or not stop.is_set():
             self.run_once()
             if time.time() - last_purge > 3600:
-                self.spool.recover()
+                self.recover()
                 self.tidy()
                 last_purge = time.time()
             if stop is not None:

@@ -249,6 +249,7 @@ def start_server(config_path: Path, port: int, workers: int = 2) -> subprocess.P
             env=env(),
             stdout=subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,  # its own process group, for tests that kill -9 it all
         )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
