@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 INT_ERRORS = {"int_type", "int_parsing", "int_from_float"}
 FLOAT_ERRORS = {"float_type", "float_parsing"}
 MAPPING_ERRORS = {"model_type", "dict_type", "model_attributes_type"}
+DATETIME_ERRORS = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
 LIST_ERRORS = {"list_type", "tuple_type", "set_type", "frozen_set_type"}
 LONGEST_SHOWN = 60  # characters of a wrong value repeated in a message
 
@@ -53,9 +54,12 @@ class Syntax:
             return repr(value)
         if isinstance(value, dict):
             return self.table
-        if isinstance(value, list | tuple):
+        if isinstance(value, tuple):
+            return "a tuple"
+        if isinstance(value, list):
             return "a list"
-        return type(value).__name__
+        shown = repr(value)
+        return shown if len(shown) <= LONGEST_SHOWN else type(value).__name__
 
     def kind(self, value: Any) -> str:
         """What the value is, in words: `"5" is text`, `5 is a number`."""
@@ -97,6 +101,11 @@ def _explain(error: Any, model: type[BaseModel], loc: tuple, syntax: Syntax) -> 
         return "missing — add it"
     if kind in INT_ERRORS or kind in FLOAT_ERRORS:
         return _number(value, field, syntax, whole=kind in INT_ERRORS)
+    if kind in DATETIME_ERRORS:
+        return (
+            f"{syntax.show(value)} is not a date and time — write one such as "
+            '"2026-11-22T12:00:00+00:00"'
+        )
     if kind == "bool_type":
         return f"{syntax.kind(value)} — write {syntax.true} or {syntax.false}"
     if kind == "string_type":
@@ -107,20 +116,34 @@ def _explain(error: Any, model: type[BaseModel], loc: tuple, syntax: Syntax) -> 
     if kind in LIST_ERRORS:
         return f"{syntax.kind(value)} — write a list, such as [{_list_example(field)}]"
     if kind == "greater_than_equal":
-        return f"{syntax.show(value)} is too small — write {ctx['ge']} or more"
+        return f"{syntax.show(value)} is too small — write {_plain(ctx['ge'])} or more"
     if kind == "greater_than":
-        return f"{syntax.show(value)} is too small — write a number above {ctx['gt']}"
+        return f"{syntax.show(value)} is too small — write a number above {_plain(ctx['gt'])}"
     if kind == "less_than_equal":
-        return f"{syntax.show(value)} is too big — write {ctx['le']} or less"
+        return f"{syntax.show(value)} is too big — write {_plain(ctx['le'])} or less"
     if kind == "less_than":
-        return f"{syntax.show(value)} is too big — write a number below {ctx['lt']}"
+        return f"{syntax.show(value)} is too big — write a number below {_plain(ctx['lt'])}"
     if kind == "literal_error":
         return _choice(value, ctx.get("expected", ""), syntax)
     if kind in {"value_error", "assertion_error"}:
         return str(ctx.get("error", error["msg"]))
     if kind in {"too_short", "too_long"}:
-        return f"{syntax.kind(value)} — {error['msg'][0].lower()}{error['msg'][1:]}"
+        unit = "characters" if isinstance(value, str) else "items"
+        actual = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        limit = (
+            f"at least {ctx['min_length']}"
+            if kind == "too_short"
+            else f"at most {ctx['max_length']}"
+        )
+        return f"{syntax.show(value)} has {actual} {unit} — write {limit}"
     return f"{syntax.show(value)}: {error['msg']}"
+
+
+def _plain(number: Any) -> str:
+    """A limit as the volunteer would write it: 0, not 0.0."""
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
 
 
 def _unknown(key: str, names: list[str]) -> str:
@@ -134,7 +157,7 @@ def _unknown(key: str, names: list[str]) -> str:
 
 def _number(value: Any, field: FieldInfo | None, syntax: Syntax, whole: bool) -> str:
     if isinstance(value, float) and whole:
-        return f"{syntax.show(value)} is not a whole number — write one such as {round(value)}"
+        return f"{syntax.show(value)} is not a whole number — write one such as {round(value) or 1}"
     return f"{syntax.kind(value)} — write a number such as {_number_example(value, field)}"
 
 
@@ -166,8 +189,9 @@ def _choice(value: Any, expected: str, syntax: Syntax) -> str:
     close = (
         difflib.get_close_matches(value, options, n=1, cutoff=0.6) if isinstance(value, str) else []
     )
-    hint = f' — did you mean "{close[0]}"?' if close else f" — write one of {shown}"
-    return f"{syntax.show(value)} is not one of {shown}{hint}"
+    if close:
+        return f'{syntax.show(value)} is not one of {shown} — did you mean "{close[0]}"?'
+    return f"{syntax.show(value)} is not a choice here — write one of {shown}"
 
 
 # --- Finding the model and field a key path points at ------------------------------------

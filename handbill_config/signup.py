@@ -15,7 +15,13 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
-from .consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from .consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
 from .errors import ConfigError, problems
 from .model import StrictModel
 
@@ -37,11 +43,14 @@ class Pages(StrictModel):
     @field_validator("*")
     @classmethod
     def _a_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError(
-                f'"{value}" is not a path — write one that starts with /, like "/join/"'
-            )
-        return value
+        return page_path(value)
+
+
+def page_path(value: str) -> str:
+    """A page of the site, as a path: the server redirects there, the plugin builds it."""
+    if not value.startswith("/"):
+        raise ValueError(f'"{value}" is not a path — write one that starts with /, like "/join/"')
+    return value
 
 
 class Site(StrictModel):
@@ -71,13 +80,7 @@ class ConsentTable(StrictModel):
     @field_validator("text")
     @classmethod
     def _only_group_placeholder(cls, value: str) -> str:
-        try:
-            value.format(group="")
-        except (KeyError, IndexError, ValueError):
-            raise ValueError(
-                "only {group} may stand in braces — write {{ and }} for a brace itself"
-            ) from None
-        return value
+        return placeholders_ok(value)
 
 
 class Form(StrictModel):
@@ -183,12 +186,25 @@ def load_signup_config(path: str | Path) -> SignupConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = TOML_POSITION.search(message)
-        where = f"{source}:{found.group(1)}" if found else source
-        message = TOML_POSITION.sub("", message)
-        raise ConfigError(f"{where}: not valid TOML: {message} — see signup.example.toml") from None
+        raise ConfigError(_toml_problem(exc, text, source)) from None
     return signup_config_from_dict(data, source)
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> str:
+    """`signup.toml:12: not valid TOML: ...`, with the line number tomllib found."""
+    message = str(exc)
+    found = TOML_POSITION.search(message)
+    message = TOML_POSITION.sub("", message)
+    if not found:
+        return f"{source}: not valid TOML: {message} — see signup.example.toml"
+    number = int(found.group(1))
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    if re.search(r"=\s*(True|False)\b", line):
+        hint = "TOML writes true and false in lower case"
+    else:
+        hint = "see signup.example.toml"
+    return f"{source}:{number}: not valid TOML: {message} — {hint}"
 
 
 def signup_config_from_dict(data: dict, source: str = "signup.toml") -> SignupConfig:

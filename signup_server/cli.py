@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         cfg = load_config(args.config)
-    except ConfigError as exc:
-        sys.stderr.write(f"handbill-signup: {exc}\n")
+    except ConfigError as exc:  # every mistake, one line each: `file: key: what — fix`
+        sys.stderr.write(f"{exc}\n")
         return 2
     return args.func(cfg, args)
 

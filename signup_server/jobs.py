@@ -3,21 +3,22 @@
 Two kinds of mail job: "smtp" holds the finished message; "mail" holds only what a message
 is made of, and the worker builds it (`render`) just before sending.
 
-Secrets are not written into jobs: HTTP jobs name the credential ("listmonk", "webhook") and
-the worker adds it from the environment at delivery time.
+Secrets are not written into jobs: HTTP jobs name their backend ("listmonk", "webhook"), and
+the worker has that backend sign the request at delivery time (`backends/`).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import messages
-from .config import Config
 from .messages import SMTP, SMTPUTF8
 from .spool import Job
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 def mail_job(job_id: str, purpose: str, msg: EmailMessage, sender: str) -> Job:
@@ -52,45 +53,11 @@ def render(cfg: Config, job: Job) -> dict[str, Any]:
 
 
 def handoff_jobs(cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
-    """The jobs that hand one confirmed subscriber to the configured list backend."""
-    backend = cfg.list.backend
-    email = record["email"]
-    jobs: list[Job] = []
-    if backend == "mailman":
-        msg = messages.mailman_join(cfg, email, f"{job_id}-mailman")
-        jobs.append(mail_job(f"{job_id}-mailman", "handoff: mailman", msg, cfg.mail_from))
-    elif backend == "listmonk":
-        jobs.append(_listmonk_job(cfg, record, f"{job_id}-listmonk"))
-    elif backend == "webhook":
-        body = json.dumps({"event": "subscriber.confirmed", "record": record}, ensure_ascii=False)
-        data = {"url": cfg.list.webhook_url, "body": body, "auth": "webhook"}
-        jobs.append(Job(id=f"{job_id}-webhook", kind="http", purpose="handoff: webhook", data=data))
-    if backend == "email" or cfg.list.record_to_keeper:
-        action = {
-            "email": "Please add them to the list.",
-            "mailman": "They have been sent to Mailman with `join address=`.",
-            "listmonk": "They have been added to listmonk (pre-confirmed).",
-            "webhook": "They have been sent to the webhook.",
-        }[backend]
-        msg = messages.record_for_keeper(cfg, record, f"{job_id}-record", action)
+    """The jobs that hand one confirmed subscriber to the configured list backend, and the
+    consent record for the keeper (the hand-off itself with the "email" backend)."""
+    backend = cfg.backend
+    jobs = backend.handoff_jobs(cfg, record, job_id)
+    if backend.record_is_handoff or cfg.list.record_to_keeper:
+        msg = messages.record_for_keeper(cfg, record, f"{job_id}-record", backend.action)
         jobs.append(mail_job(f"{job_id}-record", "handoff: consent record", msg, cfg.mail_from))
     return jobs
-
-
-def _listmonk_job(cfg: Config, record: dict[str, str], job_id: str) -> Job:
-    # The admin API, pre-confirmed because we ran the double opt-in; the public
-    # subscription endpoint has no abuse protection (listmonk #2038).
-    payload = {
-        "email": record["email"],
-        "name": record.get("name") or record["email"].partition("@")[0],
-        "status": "enabled",
-        "lists": list(cfg.list.listmonk_lists),
-        "preconfirm_subscriptions": True,
-        "attribs": {"consent": record},
-    }
-    data = {
-        "url": f"{cfg.list.listmonk_url}/api/subscribers",
-        "body": json.dumps(payload, ensure_ascii=False),
-        "auth": "listmonk",
-    }
-    return Job(id=job_id, kind="http", purpose="handoff: listmonk", data=data)

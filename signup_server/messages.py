@@ -13,9 +13,12 @@ from email import policy as email_policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .config import Config
+
+if TYPE_CHECKING:
+    from .config import Config
 
 METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"
 
@@ -125,12 +128,12 @@ def record_for_keeper(
     return msg
 
 
-def mailman_join(cfg: Config, email: str, msg_id: str) -> EmailMessage:
+def mailman_join(cfg: Config, request_address: str, email: str, msg_id: str) -> EmailMessage:
     # Sent from our own address: spoofing the subscriber as sender would fail DMARC, and
     # without `address=` Mailman would subscribe us. `end` stops Mailman reading further.
     # No Subject: Mailman reads the Subject as a command too, and a bare "join" there would
     # subscribe our own sending address.
-    msg = _base(cfg, _address(cfg.list.mailman_request_address), "", msg_id)
+    msg = _base(cfg, _address(request_address), "", msg_id)
     del msg["Subject"]
     msg.set_content(f"join address={email}\nend\n")
     return msg

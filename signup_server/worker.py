@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
-import hmac
 import logging
 import smtplib
 import ssl
@@ -86,8 +84,8 @@ class Deliverer:
         if self._conn is None:
             conn = self._connect()
             try:
-                if self.cfg.smtp.username and self.cfg.smtp.password:
-                    conn.login(self.cfg.smtp.username, self.cfg.smtp.password)
+                if self.cfg.smtp.username and self.cfg.smtp_password:
+                    conn.login(self.cfg.smtp.username, self.cfg.smtp_password)
             except BaseException:
                 conn.close()
                 raise
@@ -160,38 +158,25 @@ class Deliverer:
             "User-Agent": "handbill-signup",
             "Idempotency-Key": job.id,
         }
-        headers.update(self._auth(job.data.get("auth"), body, job.id))
+        backend = self.cfg.backend if job.data.get("auth") else None
+        if backend is not None and job.data["auth"] != backend.name:
+            # Queued for a backend the configuration no longer uses: its credentials are
+            # not loaded, so it goes to failed/ (the keeper is told) rather than out unsigned.
+            raise PermanentError(f"queued for backend {job.data['auth']!r}, now {backend.name!r}")
+        if backend is not None:
+            headers.update(backend.sign(body, job.id))
         req = urllib.request.Request(job.data["url"], data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.smtp.timeout) as resp:
                 resp.read()
         except urllib.error.HTTPError as exc:
-            # listmonk answers 409 when the subscriber exists: the hand-off already happened.
-            if exc.code == 409 and job.data.get("auth") == "listmonk":
+            if backend is not None and backend.already_delivered(exc.code):
                 return
             if exc.code in (408, 425, 429) or exc.code >= 500:
                 raise TemporaryError(f"HTTP {exc.code}") from exc
             raise PermanentError(f"HTTP {exc.code}") from exc
         except OSError as exc:
             raise TemporaryError(type(exc).__name__) from exc
-
-    def _auth(self, kind: str | None, body: bytes, job_id: str) -> dict[str, str]:
-        lst = self.cfg.list
-        if kind == "listmonk":
-            return {"Authorization": f"token {lst.listmonk_user}:{lst.listmonk_token}"}
-        if kind == "webhook":
-            # Timestamp and delivery id are signed too, so a captured call cannot be replayed
-            # later or passed off as a different delivery.
-            ts = str(int(time.time()))
-            signed = f"{ts}.{job_id}.".encode() + body
-            key = (lst.webhook_secret or "").encode()
-            sig = hmac.new(key, signed, hashlib.sha256).hexdigest()
-            return {
-                "X-Handbill-Timestamp": ts,
-                "X-Handbill-Delivery": job_id,
-                "X-Handbill-Signature": f"sha256={sig}",
-            }
-        return {}
 
 
 @dataclass

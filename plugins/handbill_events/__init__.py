@@ -8,9 +8,11 @@ the theme's events/ templates), ics.py (calendars), feeds.py (Atom/RSS).
 from pelican import signals
 
 from .generator import EventsGenerator, get_generators
+from .settings import initialized
 
 __all__ = ["EventsGenerator", "register"]
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)

@@ -1,59 +1,94 @@
-"""Settings for the events plugin: one HANDBILL_EVENTS dict, with documented defaults.
+"""Settings for the events plugin: one HANDBILL_EVENTS dict, checked at start.
 
 Set any of these in pelicanconf.py, for example::
 
     HANDBILL_EVENTS = {"region": ("GB", "SCT"), "uid_domain": "ourgroup.example.org"}
+
+A misspelt key or a value of the wrong type stops the build at start, naming the key
+(`pelicanconf.py: HANDBILL_EVENTS.uid_domian: unknown setting — did you mean "uid_domain"?`).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-log = logging.getLogger(__name__)
+from pydantic import BeforeValidator, Field
 
-DEFAULTS: dict[str, Any] = {
+from handbill_config import StrictModel, plugin_settings
+
+
+def _as_tuple(value: Any) -> Any:
+    """A folder may be given alone ("events") or as several, in a list or a tuple."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _region(value: Any) -> Any:
+    if value is None or value == ():
+        return ("GB", "ENG")
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _when(value: Any) -> Any:
+    """The build clock as an ISO date and time, or a datetime."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f'"{value}" is not a date and time — write one such as "2026-11-22T12:00:00+00:00"'
+        ) from None
+
+
+class EventsSettings(StrictModel):
     # Folders under PATH (content/) that hold one event or series per .yaml file.
-    "path": ["events"],
+    path: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ("events",)
     # Country and subdivision for the `holidays` package. Always give a subdivision:
     # without one, England's Easter Monday and late summer holiday are missing.
     # ("GB", "ENG") England, ("GB", "WLS") Wales, ("GB", "SCT") Scotland, ("GB", "NIR").
-    "region": ("GB", "ENG"),
+    region: Annotated[
+        tuple[str, ...], BeforeValidator(_region), Field(min_length=1, max_length=2)
+    ] = ("GB", "ENG")
     # UIDs are "<id>@<uid_domain>". Never derived from SITEURL, so that moving the
     # site does not duplicate every event in subscribers' calendars. Set once; never change.
-    "uid_domain": "events.handbill.invalid",
+    uid_domain: str = "events.handbill.invalid"
     # Past events stay in the calendars for this many months, so subscribers keep history.
-    "past_months": 12,
+    past_months: int = Field(12, ge=0)
     # Series are expanded this many months ahead for pages; holiday exceptions are
     # listed in the ICS up to the end of the year this far ahead (then the rule stops
     # until the next rebuild, because future one-off holidays are unknown today).
-    "ahead_months": 24,
+    ahead_months: int = Field(24, ge=0)
     # Name shown in subscribers' calendar apps (default: SITENAME).
-    "calendar_name": None,
+    calendar_name: str | None = None
     # How often calendar apps should check for changes (Apple honours it, Google not).
-    "refresh_hours": 12,
+    refresh_hours: int = Field(12, ge=1)
     # How many occurrences the `upcoming_events` template variable holds.
-    "upcoming_count": 5,
+    upcoming_count: int = Field(5, ge=0)
     # How many next dates a series page shows.
-    "next_dates": 8,
+    next_dates: int = Field(8, ge=0)
     # The build clock: None means "now"; tests pin it, e.g. "2026-11-22T12:00:00+00:00".
-    "now": None,
+    now: Annotated[datetime | None, BeforeValidator(_when)] = None
     # Where SEQUENCE/LAST-MODIFIED are remembered between builds (relative to PATH).
     # Commit this file. None turns automatic change detection off (use `updated:`).
-    "state_file": "events/.events-state.json",
+    state_file: str | None = "events/.events-state.json"
     # Address used for calendar links while previewing (SITEURL is "" then).
-    "preview_url": "http://localhost:8000",
+    preview_url: str = "http://localhost:8000"
     # Default category for events that name none.
-    "default_category": "events",
+    default_category: str = "events"
     # The /events/ listing shows this many months ahead (month pages go further).
-    "list_months": 6,
-    # Events feeds of new and changed events ("" turns one off).
-    "feed_atom": "feeds/events.atom.xml",
-    "feed_rss": "feeds/events.rss.xml",
-}
+    list_months: int = Field(6, ge=0)
+    # Events feeds of new and changed events ("" or None turns one off).
+    feed_atom: str | None = "feeds/events.atom.xml"
+    feed_rss: str | None = "feeds/events.rss.xml"
+
+
+# Every setting with its default, by name (from the model: nothing restated by hand).
+DEFAULTS: dict[str, Any] = EventsSettings().model_dump()
 
 
 @dataclass(frozen=True)
@@ -95,45 +130,46 @@ class EventSettings:
         return self.months_from_now(self.ahead_months)
 
 
-def parse_now(value: Any, tz: ZoneInfo) -> datetime:
-    """Read the injectable clock: None (real time), a datetime, or an ISO string."""
+def parse_now(value: datetime | None, tz: ZoneInfo) -> datetime:
+    """The injectable clock: None (real time) or a datetime; without a zone, the site's."""
     if value is None:
         return datetime.now(tz)
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=tz)
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def initialized(pelican: Any) -> None:
+    """Check HANDBILL_EVENTS when Pelican starts, before any build: a mistake then stops
+    `make html`/`make publish` at once, and a preview keeps its last good settings (a
+    failing generator would instead fail every rebuild in a loop)."""
+    from_pelican(pelican.settings)
 
 
 def from_pelican(settings: dict[str, Any]) -> EventSettings:
-    """Merge HANDBILL_EVENTS over DEFAULTS; unknown keys are logged, not fatal."""
-    given = settings.get("HANDBILL_EVENTS") or {}
-    for key in given:
-        if key not in DEFAULTS:
-            log.warning("HANDBILL_EVENTS: unknown setting %r (known: %s)", key, ", ".join(DEFAULTS))
-    cfg = {**DEFAULTS, **given}
+    """HANDBILL_EVENTS checked (ConfigError on any mistake), plus what we need from Pelican."""
+    cfg = plugin_settings(settings, "HANDBILL_EVENTS", EventsSettings)
     timezone = settings.get("TIMEZONE") or "UTC"
     tz = ZoneInfo(timezone)
-    path = cfg["path"]
     site_url = (settings.get("SITEURL") or "").rstrip("/")
-    region = tuple(cfg["region"]) if cfg["region"] else ("GB", "ENG")
+    region = cfg.region
     return EventSettings(
-        path=[path] if isinstance(path, str) else list(path),
+        path=list(cfg.path),
         region=(region[0], region[1] if len(region) > 1 else None),
-        uid_domain=str(cfg["uid_domain"]),
-        past_months=int(cfg["past_months"]),
-        ahead_months=int(cfg["ahead_months"]),
-        calendar_name=cfg["calendar_name"] or settings.get("SITENAME") or "Events",
-        refresh_hours=int(cfg["refresh_hours"]),
-        upcoming_count=int(cfg["upcoming_count"]),
-        next_dates=int(cfg["next_dates"]),
-        now=parse_now(cfg["now"], tz),
-        state_file=cfg["state_file"],
+        uid_domain=cfg.uid_domain,
+        past_months=cfg.past_months,
+        ahead_months=cfg.ahead_months,
+        calendar_name=cfg.calendar_name or settings.get("SITENAME") or "Events",
+        refresh_hours=cfg.refresh_hours,
+        upcoming_count=cfg.upcoming_count,
+        next_dates=cfg.next_dates,
+        now=parse_now(cfg.now, tz),
+        state_file=cfg.state_file,
         site_url=site_url,
         # Calendar apps need absolute addresses even while previewing.
-        public_url=site_url or str(cfg["preview_url"]).rstrip("/"),
+        public_url=site_url or cfg.preview_url.rstrip("/"),
         timezone=timezone,
-        default_category=str(cfg["default_category"]),
+        default_category=cfg.default_category,
         sitename=settings.get("SITENAME") or "",
-        list_months=int(cfg["list_months"]),
-        feed_atom=cfg["feed_atom"] or "",
-        feed_rss=cfg["feed_rss"] or "",
+        list_months=cfg.list_months,
+        feed_atom=cfg.feed_atom or "",
+        feed_rss=cfg.feed_rss or "",
     )

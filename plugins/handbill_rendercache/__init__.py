@@ -14,11 +14,13 @@ pelicanconf.py); a publish always renders every page.
 
 from pelican import signals
 
+from .settings import initialized
 from .writer import finalized, get_writer
 
 __all__ = ["register"]
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finalized)

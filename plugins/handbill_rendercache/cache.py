@@ -38,7 +38,7 @@ class RenderCache:
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
         self.output = Path(os.path.abspath(settings["OUTPUT_PATH"]))
-        self.path = Path(settings["CACHE_PATH"], cache_settings.read(settings)["file"])
+        self.path = Path(settings["CACHE_PATH"], cache_settings.read(settings).file)
         self.previous = Record.load(self.path)
         self.current: Record | None = None  # set once the site is digested
         self.changed: set[str] = set()

@@ -13,7 +13,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from .settings import RESULT_PAGES, read
+from .settings import RESULT_PAGES, SignupSettings, read
 
 log = logging.getLogger(__name__)
 CONSENT_JSON = "signup-consent.json"
@@ -21,7 +21,9 @@ CONSENT_JSON = "signup-consent.json"
 
 class ResultPagesGenerator(Generator):
     def generate_context(self) -> None:
-        self.signup = read(self.settings)
+        # Read and checked once, at start (see `initialized`); read here only without it.
+        known = self.settings.get("JINJA_GLOBALS", {}).get("handbill_signup")
+        self.signup = known if isinstance(known, SignupSettings) else read(self.settings)
 
     def generate_output(self, writer: Any) -> None:
         template = self.get_template("signup/result")

@@ -1,56 +1,84 @@
-"""Settings for handbill_signup, read from the HANDBILL_SIGNUP dict in pelicanconf.py.
+"""Settings for handbill_signup: the HANDBILL_SIGNUP dict in pelicanconf.py, over `signup.toml`.
 
 The consent wording, its version, the list's name and the result pages' addresses are best
 kept in ONE place, `signup.toml`, which the sign-up server reads too: point `config` at it and
-the site shows exactly the wording the server records. A value given in HANDBILL_SIGNUP wins
-over the file, and the file wins over these defaults.
+the site shows exactly the wording the server records. The file is read by the one parser
+both share (`handbill_config.load_signup_config`), with the one set of defaults; a value given
+in HANDBILL_SIGNUP wins over the file.
 """
 
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from handbill_config.consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from pydantic import Field, field_validator
+
+from handbill_config import ConfigError, StrictModel, load_signup_config, plugin_settings
+from handbill_config.consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
+from handbill_config.signup import SignupConfig, page_path
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
+
+class PageOverrides(StrictModel):
+    """Some of the page paths of `signup.toml`'s [site.pages], to change for this site only."""
+
+    join_form: str | None = None
+    contact_form: str | None = None
+    privacy: str | None = None
+    check_email: str | None = None
+    welcome: str | None = None
+    expired: str | None = None
+    try_later: str | None = None
+    contact_sent: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _a_path(cls, value: str | None) -> str | None:
+        return value if value is None else page_path(value)
+
+
+class SignupPluginSettings(StrictModel):
+    """HANDBILL_SIGNUP. A key left out takes its value from `config` (signup.toml), else
+    from signup.toml's defaults (handbill_config.signup)."""
+
     # Path to signup.toml (relative to the folder with pelicanconf.py). Optional.
-    "config": None,
+    config: str | None = None
     # Where the sign-up server answers: "/signup" (same site, recommended) or a full
     # address. None: no server, and the forms become email links (mailto:) instead.
-    "server_url": None,
+    server_url: str | None = None
     # The address the email links go to; None uses CONTACT_EMAIL.
-    "email": None,
+    email: str | None = None
     # The group's name in the consent wording; None uses SITENAME.
-    "group_name": None,
-    "list_name": "our mailing list",
-    "consent_version": DEFAULT_VERSION,
+    group_name: str | None = None
+    list_name: str | None = None
+    consent_version: str | None = None
     # "{group}" is replaced by the group's name. Keep the words specific: what, who, how to stop.
-    "consent_text": DEFAULT_TEXT,
+    consent_text: str | None = None
     # Ask for a name too (optional for the visitor). Off: we only ask for what we need.
-    "ask_name": False,
+    ask_name: bool | None = None
     # Pages of the site, as paths; result pages are built by this plugin.
-    "pages": {
-        "join_form": "/join/",
-        "contact_form": "/contact/",
-        "privacy": "/privacy/",
-        "check_email": "/join/check-your-email/",
-        "welcome": "/join/welcome/",
-        "expired": "/join/expired/",
-        "try_later": "/join/try-later/",
-        "contact_sent": "/contact/sent/",
-    },
+    pages: PageOverrides = Field(default_factory=PageOverrides)
     # Hours a confirmation link works (shown on the result pages; the server enforces it).
-    "token_max_age_hours": 48,
-    "mailto_subject": "Please add me to the mailing list",
-    "contact_mailto_subject": "Message from the website",
-}
+    token_max_age_hours: float | None = Field(None, gt=0)
+    mailto_subject: str = "Please add me to the mailing list"
+    contact_mailto_subject: str = "Message from the website"
+
+    @field_validator("consent_text")
+    @classmethod
+    def _only_group_placeholder(cls, value: str | None) -> str | None:
+        return value if value is None else placeholders_ok(value)
+
 
 RESULT_PAGES = ("check_email", "welcome", "expired", "try_later", "contact_sent")
 
@@ -86,50 +114,25 @@ class SignupSettings:
         return self.urls["privacy"]
 
 
-def _from_toml(path: Path) -> dict[str, Any]:
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    site, server = data.get("site", {}), data.get("server", {})
-    values: dict[str, Any] = {"_consent_table": data.get("consent", {})}
-    if "group_name" in site:
-        values["group_name"] = site["group_name"]
-    if "name" in data.get("list", {}):
-        values["list_name"] = data["list"]["name"]
-    if "ask_name" in data.get("form", {}):
-        values["ask_name"] = data["form"]["ask_name"]
-    if "pages" in site:
-        values["pages"] = {**DEFAULTS["pages"], **site["pages"]}
-    if "token_max_age_hours" in server:
-        values["token_max_age_hours"] = server["token_max_age_hours"]
-    if "public_url" in server:
-        values["server_url"] = server["public_url"]
-    if "inbox" in data.get("contact", {}):
-        values["email"] = data["contact"]["inbox"]
-    return values
-
-
-def _read_config(name: str, settings: dict[str, Any]) -> dict[str, Any]:
-    # Relative to where pelican runs (the Makefile runs it in the project folder), else to
-    # the folder holding the content.
+def _signup_file(name: str, settings: dict[str, Any]) -> SignupConfig:
+    """signup.toml, relative to where pelican runs (the Makefile runs it in the project
+    folder), else to the folder holding the content. A missing or faulty file is logged as
+    an error (so a publish fails) and the defaults are used, so a preview still builds."""
     candidates = [Path(name), Path(settings.get("PATH", ".")).resolve().parent / name]
     for path in candidates:
         if path.is_file():
             try:
-                return _from_toml(path)
-            except (OSError, ValueError) as exc:
-                log.error(
-                    '%s: %s. Fix the file, or remove "config" from HANDBILL_SIGNUP '
-                    "in pelicanconf.py",
-                    path,
-                    exc,
-                )
-                return {}
+                return load_signup_config(path if path.is_absolute() else name)
+            except ConfigError as exc:
+                for problem in exc.problems:
+                    log.error("%s", problem)
+                return SignupConfig()
     log.error(
         "HANDBILL_SIGNUP config %r: file not found. Give its path relative to the "
         'project folder, or remove "config" from HANDBILL_SIGNUP in pelicanconf.py',
         name,
     )
-    return {}
+    return SignupConfig()
 
 
 def mailto(address: str, subject: str, body: str) -> str:
@@ -147,42 +150,39 @@ def _join_mailto_body(group: str, list_name: str, consent: Consent) -> str:
 
 
 def read(settings: dict[str, Any]) -> SignupSettings:
-    user = settings.get("HANDBILL_SIGNUP", {}) or {}
-    values: dict[str, Any] = dict(DEFAULTS)
-    if user.get("config"):
-        values.update(_read_config(user["config"], settings))
-    values.update(user)
-    values["pages"] = {**DEFAULTS["pages"], **values["pages"]}
-    group = values["group_name"] or settings.get("SITENAME", "")
-    table = values.pop("_consent_table", None)
-    if table is None or "consent_text" in user or "consent_version" in user:
-        table = {"version": values["consent_version"], "text": values["consent_text"]}
-    consent = consent_from_table(
-        str(table.get("version", DEFAULT_VERSION)),
-        str(table.get("text", DEFAULT_TEXT)),
-        {str(k): str(v) for k, v in table.get("previous", {}).items()},
-        group,
-    )
+    user = plugin_settings(settings, "HANDBILL_SIGNUP", SignupPluginSettings)
+    given = user.model_fields_set
+    file = _signup_file(user.config, settings) if user.config else SignupConfig()
+    group = user.group_name or file.site.group_name or settings.get("SITENAME", "")
+    if "consent_text" in given or "consent_version" in given:
+        version = user.consent_version or DEFAULT_VERSION
+        consent = consent_from_table(version, user.consent_text or DEFAULT_TEXT, {}, group)
+    else:
+        consent = file.consent_for(group)
+    overrides = {k: v for k, v in user.pages.model_dump().items() if v is not None}
+    pages = {**file.site.pages.model_dump(), **overrides}
+    list_name = user.list_name if "list_name" in given else file.list_.name
     siteurl = settings.get("SITEURL", "")
-    server_url = values["server_url"]
+    server_url = user.server_url if "server_url" in given else file.server.public_url
     if server_url and server_url.startswith("/"):
         server_url = siteurl + server_url
     server_url = (server_url or "").rstrip("/")
-    email = values["email"] or settings.get("CONTACT_EMAIL", "")
+    email = user.email or file.contact.inbox or settings.get("CONTACT_EMAIL", "")
+    hours = user.token_max_age_hours or file.server.token_max_age_hours
     return SignupSettings(
         server=bool(server_url),
         subscribe_url=f"{server_url}/subscribe",
         contact_url=f"{server_url}/contact",
         email=email,
         group_name=group,
-        list_name=values["list_name"],
+        list_name=list_name or "",
         consent=consent,
-        ask_name=bool(values["ask_name"]),
-        pages=values["pages"],
-        urls={name: siteurl + path for name, path in values["pages"].items()},
-        token_max_age_hours=int(values["token_max_age_hours"]),
+        ask_name=user.ask_name if user.ask_name is not None else file.form.ask_name,
+        pages=pages,
+        urls={name: siteurl + path for name, path in pages.items()},
+        token_max_age_hours=int(hours),
         join_mailto=mailto(
-            email, values["mailto_subject"], _join_mailto_body(group, values["list_name"], consent)
+            email, user.mailto_subject, _join_mailto_body(group, list_name, consent)
         ),
-        contact_mailto=mailto(email, values["contact_mailto_subject"], "Hello,\n\n"),
+        contact_mailto=mailto(email, user.contact_mailto_subject, "Hello,\n\n"),
     )

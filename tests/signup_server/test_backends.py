@@ -224,9 +224,9 @@ def test_confirm_limit_says_try_later_instead_of_losing_the_signup(tmp_path, smt
 @pytest.mark.parametrize(
     "old,new,match",
     [
-        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"\[list\] name"),
+        ('name = "Anytown news"', 'name = "News\\nBcc: x@evil.example"', r"list\.name"),
         ("[contact]\n", '[contact]\nsubject = "Hi =?UTF-8?Q?=0A?=Bcc: x"\n', "subject"),
-        ('from = "join@', 'from = "Join <join@', r"\[mail\] from"),
+        ('from = "join@', 'from = "Join <join@', r"mail\.from"),
         ('keeper = "keeper@', 'keeper = "keeper@anytown.example.org, x@', "keeper"),
     ],
 )
