@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from . import messages
 from .config import Config
-from .jobs import confirmation_job, handoff_jobs, mail_job
+from .jobs import confirmation_job, handoff_jobs, leave_job, mail_job, withdrawal_jobs
 from .spool import Spool
 from .store import CounterStore, Keyer, held_mark, hit_all
 from .tokens import InvalidToken, Pending, Tokens
@@ -77,7 +77,7 @@ class SignupService:
         self.store = store
         self.spool = spool
         self.key = Keyer(cfg.secret_keys[-1])
-        self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age)
+        self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age, cfg.leave_max_age)
         own = urlsplit(cfg.public_url)
         self.origins = {*cfg.site_origins, f"{own.scheme}://{own.netloc}"}
 
@@ -175,10 +175,16 @@ class SignupService:
         # The mail itself is built by the spool worker from this record.
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
-        job = confirmation_job(job_id, pending.email, link)
+        job = confirmation_job(job_id, pending.email, link, self.leave_url(pending.email))
+        return self._hold_count_queue(job, visitor.ip, pending.email, "confirmation")
+
+    def leave_url(self, email: str) -> str:
+        return f"{self.cfg.public_url}/leave?t={self.tokens.make_leave(email)}"
+
+    def _hold_count_queue(self, job, ip: str, email: str, what: str) -> Outcome:
         try:
             self.spool.hold(job)
-            allowed = self._may_confirm(visitor.ip, pending.email, held_mark(self.key, job_id))
+            allowed = self._may_confirm(ip, email, held_mark(self.key, job.id), what)
             if allowed:
                 self.spool.release(job)
             else:
@@ -189,18 +195,25 @@ class SignupService:
         if allowed:
             # At INFO like "rate limit reached" in _may_confirm: one log line either way,
             # so a limited answer takes as long as a sent one.
-            log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
+            log.info("%s queued for %s", what, self.key("address", email)[:16])
         return OK
 
-    def _may_confirm(self, ip: str, email: str, mark: str) -> bool:
-        """The three limits on confirmation mail, counted in one store transaction. A check
-        after one that said no is done on a decoy key, so a limited answer costs the same
-        store work as a sent one."""
+    def _may_confirm(self, ip: str, email: str, mark: str, purpose: str) -> bool:
+        """The three limits on mail to a visitor's address (confirmations and leave links
+        counted apart, so asking to leave never uses up a day's join mail), counted in one
+        store transaction. A check after one that said no is done on a decoy key, so a
+        limited answer costs the same store work as a sent one."""
         limits = self.cfg.limits
         what, cap = "confirmations", limits.confirmations_per_hour
+        prefix = "" if purpose == "confirmation" else "leave-"
         checks = (
-            ("ip", client_key(ip), limits.per_ip, limits.per_ip_window),
-            ("address", mailbox_key(email), limits.per_address, limits.per_address_window),
+            (f"{prefix}ip", client_key(ip), limits.per_ip, limits.per_ip_window),
+            (
+                f"{prefix}address",
+                mailbox_key(email),
+                limits.per_address,
+                limits.per_address_window,
+            ),
             ("global", what, cap, 3600),
         )
         keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
@@ -255,6 +268,50 @@ class SignupService:
         if not self._put(jobs):
             return Outcome(Status.UNAVAILABLE)
         log.info("hand-off queued for %s", self.key("address", pending.email)[:16])
+        return OK
+
+    # --- leave -----------------------------------------------------------------------
+
+    def leave_request(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        """The site's leave form: mail a leave link to the address (only its owner may
+        take it off the list), with the same limits and the same answer whatever happens,
+        so the form tells nobody whether an address is on the list."""
+        check_allowed(fields, {"email", HONEYPOT})
+        if self._looks_automated(fields, visitor, "leave"):
+            return OK
+        try:
+            email = clean_email(fields.get("email", ""))
+        except FieldErrors as exc:
+            return Outcome(Status.INVALID, exc.errors)
+        job = leave_job(f"leave-{uuid.uuid4().hex}", email, self.leave_url(email))
+        return self._hold_count_queue(job, visitor.ip, email, "leave link")
+
+    def check_leave_token(self, token: str) -> tuple[str, str] | None:
+        try:
+            return self.tokens.read_leave(token)
+        except InvalidToken as exc:
+            log.info("leave link refused: %s", exc)
+            return None
+
+    def leave(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        """Act on a leave link: hand the withdrawal to the list's backend and the keeper.
+        The link is the proof, so no origin check (RFC 8058 one-click posts come from mail
+        providers' servers); each link maps to one job id, so repeats change nothing."""
+        check_allowed(fields, {"t", "List-Unsubscribe"})
+        found = self.check_leave_token(fields.get("t", ""))
+        if found is None:
+            return Outcome(Status.EXPIRED)
+        email, link_id = found
+        one_click = fields.get("List-Unsubscribe") == "One-Click"
+        method = (
+            "one-click unsubscribe from the email program (RFC 8058)"
+            if one_click
+            else "leave link in an email, then the leave button"
+        )
+        record = messages.withdrawal_record(self.cfg, email, method, messages.utcnow())
+        if not self._put(withdrawal_jobs(self.cfg, record, f"withdraw-{link_id}")):
+            return Outcome(Status.UNAVAILABLE)
+        log.info("withdrawal queued for %s", self.key("address", email)[:16])
         return OK
 
     # --- contact ---------------------------------------------------------------------

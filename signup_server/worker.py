@@ -154,7 +154,7 @@ class Deliverer:
     def _http(self, job: Job) -> None:
         body = job.data["body"].encode("utf-8")
         headers = {
-            "Content-Type": "application/json",
+            "Content-Type": job.data.get("content_type", "application/json"),
             "User-Agent": "handbill-signup",
             "Idempotency-Key": job.id,
         }
@@ -165,7 +165,8 @@ class Deliverer:
             raise PermanentError(f"queued for backend {job.data['auth']!r}, now {backend.name!r}")
         if backend is not None:
             headers.update(backend.sign(body, job.id))
-        req = urllib.request.Request(job.data["url"], data=body, headers=headers, method="POST")
+        method = job.data.get("method", "POST")
+        req = urllib.request.Request(job.data["url"], data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.smtp.timeout) as resp:
                 resp.read()
