@@ -33,6 +33,7 @@ JOIN = {
 }
 LOCAL = Visitor("127.0.0.1", None, None)
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
+MAILMAN_PASSWORD = "rest-password-for-tests"
 BIN = Path(sys.executable).parent
 
 
@@ -157,6 +158,7 @@ def env() -> dict[str, str]:
         "HANDBILL_SIGNUP_SECRET_KEYS": SECRET,
         "HANDBILL_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "HANDBILL_LISTMONK_TOKEN": "tok",
+        "HANDBILL_MAILMAN_PASSWORD": MAILMAN_PASSWORD,
     }
 
 
