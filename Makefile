@@ -4,19 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PELICAN := $(BIN)/pelican
+# The preview and the published site never share a folder: output/ is what `make publish`
+# put live (a link to a version in .site/), preview/ is what `make serve` shows.
 OUTPUT := output
+PREVIEW := preview
 PORT ?= 8000
 
 .PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-smoke
 
 help:
-	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds on save)"
+	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds and refreshes on save)"
 	@echo "make test     run every test (both tiers, in parallel)"
 	@echo "make test-fast  the fast tier only: unit and single-build tests (run it on every change)"
 	@echo "make test-e2e   the end-to-end tier only: browsers, servers, calendar engines, bench smoke"
-	@echo "make html     build the site into $(OUTPUT)/ with pelicanconf.py"
-	@echo "make publish  build the public site into $(OUTPUT)/ with publishconf.py (fails on broken links or events)"
-	@echo "make clean    remove $(OUTPUT)/ and the build cache"
+	@echo "make html     build the preview into $(PREVIEW)/ with pelicanconf.py"
+	@echo "make publish  build and check the public site, then swap it into $(OUTPUT)/ (unchanged on any problem)"
+	@echo "make clean    remove $(PREVIEW)/ and the build cache (the published site stays)"
 	@echo "make lint     check the code style with ruff"
 	@echo "make bench    benchmark the build and the sign-up server (POSTS=2000 EVENTS=300 ...); writes docs/benchmarks.md"
 
@@ -32,16 +35,19 @@ $(READY): pyproject.toml
 venv: $(READY)
 
 html: $(READY)
-	$(PELICAN) content -o $(OUTPUT) -s pelicanconf.py
+	$(PELICAN) content -o $(PREVIEW) -s pelicanconf.py
 
+# The preview server (handbill_preview): rebuilds on save, refreshes the page by itself and
+# shows the build's problems at the top of every page.
 serve: $(READY)
-	$(PELICAN) content -o $(OUTPUT) -s pelicanconf.py --autoreload --listen --port $(PORT)
+	$(BIN)/python -m handbill_preview content -s pelicanconf.py -o $(PREVIEW) --port $(PORT)
 
+# Builds into .site/, runs every check, and only then points output/ at the new build.
 publish: $(READY)
-	$(PELICAN) content -o $(OUTPUT) -s publishconf.py
+	$(BIN)/handbill-publish publish
 
 clean:
-	rm -rf $(OUTPUT) cache
+	rm -rf $(PREVIEW) cache
 
 # The npm packages the output checks use (package.json). Without npm those tests skip and say so.
 NPM_READY := node_modules/.package-lock.json
@@ -75,13 +81,15 @@ SERIES ?= 50
 ROUNDS ?= 3
 ICS_SERIES ?= 1000
 REQUESTS ?= 3000
+# SCALE=10000: also one build of each at 10,000 posts, to see how time and memory grow.
+SCALE ?= 0
 BENCH_OUT ?= /tmp/handbill-bench
 BENCH_ARGS = --posts $(POSTS) --events $(EVENTS) --series $(SERIES) --rounds $(ROUNDS) \
-	--ics-series $(ICS_SERIES) --requests $(REQUESTS)
+	--ics-series $(ICS_SERIES) --requests $(REQUESTS) --scale-posts $(SCALE)
 
 bench: $(READY)
 	$(BIN)/python -m bench.run $(BENCH_ARGS) --out $(BENCH_OUT) \
-		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS)"
+		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS) SCALE=$(SCALE)"
 
 # The same at a tiny size, as CI runs it: tests/bench/test_bench_smoke.py (no timing checks).
 bench-smoke: $(READY)

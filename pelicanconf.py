@@ -31,7 +31,13 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
-PLUGINS = ["handbill_checks", "handbill_events", "handbill_signup", "handbill_rendercache"]
+PLUGINS = [
+    "handbill_checks",
+    "handbill_content",
+    "handbill_events",
+    "handbill_signup",
+    "handbill_rendercache",
+]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
 HANDBILL_EVENTS = {
@@ -83,6 +89,10 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 # --- Build behaviour ------------------------------------------------------------
+# A post dated in the future is held back (Pelican keeps it as a draft) until the first
+# build after its date and time; the build lists each one held back. The daily rebuild
+# publishes it then. Set to True to publish future-dated posts at once.
+WITH_FUTURE_DATES = False
 RELATIVE_URLS = False
 SUMMARY_MAX_LENGTH = 40
 TYPOGRIFY = False

@@ -11,8 +11,14 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("HANDBILL_SITEURL", "https://anytown-sos-nhs.example.org")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
-# The public site is always built from the files themselves, never from the preview's cache.
+# The public site is always built from the files themselves, never from the preview's cache,
+# and writes none: a publish must not change what the preview reads.
 LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
+
+# Drafts (and posts held back until their date) are previewed, never published.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
@@ -29,3 +35,12 @@ FEED_MAX_ITEMS = 20
 
 # A broken link or an invalid event stops the publish with a list of every problem.
 HANDBILL_CHECKS = {"fail_on_error": True}
+
+# `make publish` and the scheduled `handbill-publish rebuild` (docs/operators.md); every
+# setting is listed in handbill_publish/settings.py.
+HANDBILL_PUBLISH = {
+    # Where the rebuild uploads the site with rsync: a folder, or "user@host:/path/" over ssh.
+    "upload_to": None,
+    # Email the keeper ([list] keeper in signup.toml) when the site is this many days old.
+    "stale_days": 3,
+}

@@ -1,8 +1,11 @@
 """Build the synthetic site with Handbill and with plain Pelican (and Hugo), alternating.
 
 Handbill = the repository's publishconf.py (theme + every plugin it enables).
-Plain Pelican = the same posts, URL, feed and Markdown settings, Pelican's default theme,
-no plugins, and Markdown's stock smarty where Handbill uses its own (handbill_markdown).
+Pelican as it comes ("default", the headline) = the same posts with Pelican's defaults and
+only the settings a site must have (DEFAULT_SETTINGS): what a group comparing the two runs.
+Plain Pelican like-for-like ("plain", an extra line) = the same posts, URL, feed and
+Markdown settings, Pelican's default theme, no plugins, and Markdown's stock smarty where
+Handbill uses its own (handbill_markdown).
 Each build is a separate process so its CPU time and peak memory are its own.
 """
 
@@ -47,6 +50,27 @@ CACHE_CONTENT = {cache}
 LOAD_CONTENT_CACHE = {cache}
 CACHE_PATH = {cache_path!r}
 """
+
+# Pelican as it comes: its defaults (theme, feeds, Markdown extensions, URLs) plus the fields
+# a site must have, and pagination so its index is not one page of every post. Exactly this
+# text (issue 16): change it and the headline compares with something nobody runs.
+DEFAULT_SETTINGS = """\
+AUTHOR="Bench"
+SITENAME="Bench"
+SITEURL=""
+PATH="content"
+TIMEZONE="Europe/London"
+DEFAULT_LANG="en"
+PLUGINS=[]
+DEFAULT_PAGINATION=10
+"""
+# The kinds of build, in the order each round runs them (reversed every other round).
+KINDS = ("handbill", "default", "plain")
+LABELS = {
+    "handbill": "Handbill (theme + plugins)",
+    "default": "Pelican as it comes (its defaults, no plugins)",
+    "plain": "Plain Pelican like-for-like (notmyidea, Handbill's URLs, feeds, Markdown)",
+}
 
 # Only what makes the two builds produce the same pages; theme and plugins are Pelican's own.
 PLAIN_SETTINGS = """\
@@ -105,6 +129,10 @@ class Site:
         links: bool = True,
         own_markdown: bool = False,
     ) -> Path:
+        if kind == "default":
+            path = self.root / "defaultconf.py"
+            path.write_text(DEFAULT_SETTINGS, encoding="utf-8")
+            return path
         template = HANDBILL_SETTINGS if kind == "handbill" else PLAIN_SETTINGS
         suffix = ("_cached" if cache else "") + (f"_without_{without}" if without else "")
         suffix += ("" if links else "_nolinks") + ("_ownmarkdown" if own_markdown else "")
@@ -155,8 +183,10 @@ def build(
         shutil.rmtree(output, ignore_errors=True)
     settings = site.settings(kind, cache, without, links, own_markdown)
     cmd = pelican_cmd(settings, site.content, output)
+    # Pelican as it comes is run from the site's folder, as its users run it (PATH="content").
+    cwd = site.root if kind == "default" else REPO
     result = run(
-        label, cmd, site.logs() / f"{label}.log", cwd=REPO, env=BUILD_ENV, count_instructions=True
+        label, cmd, site.logs() / f"{label}.log", cwd=cwd, env=BUILD_ENV, count_instructions=True
     )
     if result.returncode:
         log.error("%s build failed (exit %d): see %s", label, result.returncode, result.log)
@@ -179,11 +209,11 @@ def build_counts(log_file: str) -> dict[str, int]:
     }
 
 
-def alternate(site: Site, rounds: int) -> dict[str, list[Run]]:
+def alternate(site: Site, rounds: int, kinds: tuple[str, ...] = KINDS) -> dict[str, list[Run]]:
     """Handbill and plain Pelican in turns, so drift in the machine affects both alike."""
-    runs: dict[str, list[Run]] = {"handbill": [], "plain": []}
+    runs: dict[str, list[Run]] = {kind: [] for kind in kinds}
     for n in range(rounds):
-        for kind in ("handbill", "plain") if n % 2 == 0 else ("plain", "handbill"):
+        for kind in kinds if n % 2 == 0 else tuple(reversed(kinds)):
             result = build(site, kind, f"{kind}-{n}")
             log.info(
                 "%-8s round %d: %.2f s wall, %.2f s CPU, %.0f MB",
@@ -276,6 +306,16 @@ def plugin_costs(site: Site, full: dict[str, Any]) -> dict[str, Any]:
     return costs
 
 
+def ratios(result: dict[str, Any], other: str) -> dict[str, float | None]:
+    """Handbill / `other` for the medians of wall time, CPU time and instructions."""
+    return {
+        f"ratio_{name}": ratio(
+            result["handbill"][f"{name}_median"], result[other][f"{name}_median"]
+        )
+        for name in ("wall", "cpu", "instructions")
+    }
+
+
 def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict[str, Any]:
     runs = alternate(site, rounds)
     result: dict[str, Any] = {
@@ -284,11 +324,9 @@ def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict
     }
     for kind in runs:
         result[kind]["counts"]["html_files"] = sum(1 for _ in site.output(kind).rglob("*.html"))
-    result["ratio_wall"] = ratio(result["handbill"]["wall_median"], result["plain"]["wall_median"])
-    result["ratio_cpu"] = ratio(result["handbill"]["cpu_median"], result["plain"]["cpu_median"])
-    result["ratio_instructions"] = ratio(
-        result["handbill"]["instructions_median"], result["plain"]["instructions_median"]
-    )
+    # The headline: Handbill against Pelican as it comes; then against the like-for-like build.
+    result.update(ratios(result, "default"))
+    result.update({f"{k}_plain": v for k, v in ratios(result, "plain").items()})
     # Handbill's Markdown extension is part of why it is quicker; with it on both sides,
     # what is left is what the theme and plugins cost over Pelican's default theme.
     same = build(site, "plain", "plain-own-markdown", own_markdown=True)
@@ -308,5 +346,37 @@ def run_builds(site: Site, rounds: int, ics_series: int, use_hugo: bool) -> dict
     result["profile"] = profile.profile_build(site)
     log.info("ICS for %d series alone", ics_series)
     result["ics"] = profile.ics_alone(site.root / "ics", ics_series)
-    result["hugo"] = hugo.bench(site, rounds, result["plain"]["wall_median"]) if use_hugo else None
+    result["hugo"] = (
+        hugo.bench(site, rounds, result["default"]["wall_median"]) if use_hugo else None
+    )
+    return result
+
+
+def scaling(site: Site, base: dict[str, Any], posts: int) -> dict[str, Any]:
+    """One build of each headline kind on a site of `posts` posts (same events), set against
+    the medians of the main run: how time and peak memory grow with the number of posts."""
+    result: dict[str, Any] = {"posts": posts}
+    for kind in ("handbill", "default"):
+        big = build(site, kind, f"{kind}-scale-{posts}")
+        log.info(
+            "%-8s %d posts: %.2f s wall, %.2f s CPU, %.0f MB",
+            kind,
+            posts,
+            big.wall,
+            big.cpu,
+            big.maxrss_mb,
+        )
+        small = base[kind]
+        result[kind] = {
+            "run": big.as_dict(),
+            "counts": build_counts(big.log),
+            "growth_wall": ratio(big.wall, small["wall_median"]),
+            "growth_cpu": ratio(big.cpu, small["cpu_median"]),
+            "growth_instructions": ratio(big.instructions, small["instructions_median"]),
+            "growth_memory": ratio(big.maxrss_mb, small["maxrss_mb"]),
+        }
+    h, d = result["handbill"]["run"], result["default"]["run"]
+    result["ratio_wall"] = ratio(h["wall"], d["wall"])
+    result["ratio_cpu"] = ratio(h["cpu"], d["cpu"])
+    result["ratio_instructions"] = ratio(h["instructions"], d["instructions"])
     return result

@@ -11,6 +11,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .build import DEFAULT_SETTINGS, LABELS
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -97,7 +99,7 @@ def targets(results: dict[str, Any]) -> list[str]:
     b = results["build"]
     profile = b.get("profile", {})
     ics = b.get("ics") or {}
-    full = "Full build, Handbill / plain Pelican"
+    full = "Full build, Handbill / Pelican as it comes"
     cached = "Cached rebuild after one edit / full build"
     rows = [
         target(f"{full} (median wall)", b.get("ratio_wall"), times, "≤ 1.00 x", 1.0),
@@ -198,11 +200,10 @@ def builds(b: dict[str, Any]) -> list[str]:
         "Peak memory | Articles | HTML files | Errors logged |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, label in (
-        ("handbill", "Handbill (theme + plugins)"),
-        ("plain", "Plain Pelican (notmyidea, no plugins, stock smarty)"),
-    ):
-        s = b[kind]
+    for kind, label in LABELS.items():
+        s = b.get(kind)
+        if not s:
+            continue
         c = s.get("counts", {})
         lines.append(
             f"| {label} | {s['runs']} | {sec(s['wall_median'])} | {sec(s['cpu_median'])} | "
@@ -223,21 +224,26 @@ def builds(b: dict[str, Any]) -> list[str]:
 
 def ratios(b: dict[str, Any]) -> list[str]:
     lines = [
-        f"- Handbill / plain Pelican: **{times(b.get('ratio_wall'))}** wall, "
-        f"**{times(b.get('ratio_cpu'))}** CPU, **{times(b.get('ratio_instructions'))}** "
-        "instructions (medians). Other work on the same cores slows wall time most; "
-        "user-space instruction counts (Linux perf; builds run with PYTHONHASHSEED=0) "
-        "varied by under 0.5 % between identical builds.",
-        "- Both builds convert Markdown with the same extensions and options; plain Pelican "
-        "with Markdown's stock smarty, Handbill with handbill_markdown.smarty, which gives the "
-        "same HTML for less work (bench/build.py).",
+        f"- **Headline: Handbill / Pelican as it comes: {times(b.get('ratio_wall'))} wall, "
+        f"{times(b.get('ratio_cpu'))} CPU, {times(b.get('ratio_instructions'))} "
+        "instructions** (medians). Pelican as it comes is built with exactly "
+        "`bench/build.py`'s DEFAULT_SETTINGS: "
+        + ", ".join(f"`{line}`" for line in DEFAULT_SETTINGS.splitlines())
+        + " (its default theme, feeds and Markdown extensions). Other work on the same cores "
+        "slows wall time most; user-space instruction counts (Linux perf; builds run with "
+        "PYTHONHASHSEED=0) varied by under 0.5 % between identical builds.",
+        f"- Like-for-like, Handbill / plain Pelican with Handbill's URLs, feeds and Markdown "
+        f"extensions (Markdown's stock smarty where Handbill uses handbill_markdown.smarty, "
+        f"which gives the same HTML for less work): {times(b.get('ratio_wall_plain'))} wall, "
+        f"{times(b.get('ratio_cpu_plain'))} CPU, {times(b.get('ratio_instructions_plain'))} "
+        "instructions.",
     ]
     same = b.get("plain_own_markdown")
     if same:
         lines.append(
-            f"- With handbill_markdown.smarty on both sides (one plain Pelican build with "
-            f"Handbill's MARKDOWN: {giga(same.get('instructions'))} instructions), Handbill / "
-            f"plain Pelican is **{times(b.get('ratio_instructions_own_markdown'))}** "
+            f"- Like-for-like with handbill_markdown.smarty on both sides (one plain Pelican "
+            f"build with Handbill's MARKDOWN: {giga(same.get('instructions'))} instructions), "
+            f"Handbill / plain Pelican is **{times(b.get('ratio_instructions_own_markdown'))}** "
             "instructions: what Handbill's theme and plugins cost beyond Pelican's default "
             "theme, events and calendars included."
         )
@@ -245,11 +251,45 @@ def ratios(b: dict[str, Any]) -> list[str]:
     if hugo:
         handbill = b["handbill"]["wall_median"] / hugo["wall_median"]
         lines.append(
-            f"- Handbill / Hugo: {times(handbill)} wall; plain Pelican / Hugo: "
+            f"- Handbill / Hugo: {times(handbill)} wall; Pelican as it comes / Hugo: "
             f"{times(hugo.get('ratio_plain_over_hugo'))} wall."
         )
     else:
         lines.append("- Hugo: not installed (`apt-get install hugo` to include it).")
+    return lines
+
+
+def scaling(b: dict[str, Any], posts: int) -> list[str]:
+    big = b.get("scaling")
+    if not big:
+        return [
+            "Not run this time: `make bench SCALE=10000` adds one build of each at 10,000 posts "
+            "(same events) and this table."
+        ]
+    n = big["posts"]
+    lines = [
+        f"One build of each at {n} posts (same events), against the medians at {posts} posts "
+        f"above: {n / posts:.1f} x the posts.",
+        "",
+        f"| Build | Wall at {n} | CPU at {n} | Instructions at {n} | Peak memory at {n} | "
+        "Growth: wall, CPU, instructions, peak memory | Articles | Errors logged |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for kind in ("handbill", "default"):
+        k = big[kind]
+        r, c = k["run"], k["counts"]
+        lines.append(
+            f"| {LABELS[kind]} | {sec(r['wall'])} | {sec(r['cpu'])} | {giga(r['instructions'])} "
+            f"| {mb(r['maxrss_mb'])} | {times(k['growth_wall'])}, {times(k['growth_cpu'])}, "
+            f"{times(k['growth_instructions'])}, {times(k['growth_memory'])} | "
+            f"{c.get('articles', '-')} | {c.get('errors', '-')} |"
+        )
+    lines += [
+        "",
+        f"- At {n} posts, Handbill / Pelican as it comes: {times(big['ratio_wall'])} wall, "
+        f"{times(big['ratio_cpu'])} CPU, {times(big['ratio_instructions'])} instructions "
+        "(one build each).",
+    ]
     return lines
 
 
@@ -438,7 +478,8 @@ def render(results: dict[str, Any]) -> str:
         f"Markdown {m['markdown']}, icalendar {m['icalendar']}, gunicorn {m['gunicorn']}.",
         f"- Site: {s['posts']} posts, {s['events']} events of which {s['series']} recurring "
         f"series (bench/generate.py, seed {s['seed']}); {s['rounds']} builds of each kind, "
-        "alternating Handbill and plain Pelican, each from an empty output folder in its own "
+        "alternating Handbill, Pelican as it comes and plain Pelican like-for-like, each from "
+        "an empty output folder in its own "
         "process; wall time by the clock, CPU time and peak memory from `wait4` of that "
         "process.",
         "",
@@ -451,6 +492,10 @@ def render(results: dict[str, Any]) -> str:
         *builds(b),
         "",
         *ratios(b),
+        "",
+        "## Scaling with the number of posts",
+        "",
+        *scaling(b, s["posts"]),
         "",
         "## What each plugin costs",
         "",

@@ -37,6 +37,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=120, help="per load phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: 2)")
+    parser.add_argument(
+        "--scale-posts",
+        type=int,
+        default=0,
+        help="also build a site of this many posts once with Handbill and Pelican as it comes, "
+        "and report how time and peak memory grow (make bench SCALE=10000)",
+    )
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("/tmp/handbill-bench"))
@@ -74,6 +81,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "machine": report.machine(),
     }
     results["build"] = build.run_builds(site, args.rounds, args.ics_series, not args.no_hugo)
+    if args.scale_posts:
+        log.info("scaling: %d posts, one build of each", args.scale_posts)
+        big = Sizes(args.scale_posts, sizes.events, sizes.series)
+        generate(out / "site-scale", big)
+        results["build"]["scaling"] = build.scaling(
+            build.Site(out / "site-scale"), results["build"], args.scale_posts
+        )
     results["server"] = (
         {"available": False, "reason": "skipped (--no-server)"}
         if args.no_server

@@ -9,19 +9,31 @@ from pelican import Pelican, signals
 
 from . import settings as checks_settings
 from .links import broken_links
+from .suggest import as_written, link_line, suggestion
 
 log = logging.getLogger(__name__)
 
 
-class ErrorCounter(logging.Handler):
-    """Remembers every ERROR logged by any part of the build, so a publish can fail at the end."""
+class BuildLog(logging.Handler):
+    """Keeps every warning and error any part of the build logs: a publish fails on the
+    errors, and the preview (handbill_preview) shows them all in the page."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.count = 0
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.records.append(record)
+
+    @property
+    def count(self) -> int:
+        """How many errors (not warnings) were logged since the last take()."""
+        return sum(1 for record in self.records if record.levelno >= logging.ERROR)
+
+    def take(self) -> list[logging.LogRecord]:
+        """What was logged since the last call, and start again."""
+        taken, self.records = self.records, []
+        return taken
 
 
 class BuildChecks:
@@ -33,11 +45,14 @@ class BuildChecks:
         self.settings = checks_settings.read(pelican.settings)
         self.output = Path(pelican.settings["OUTPUT_PATH"])
         self.siteurl = pelican.settings.get("SITEURL", "")
+        self.content = Path(pelican.settings["PATH"])
         # Each post's and page's output file as Pelican named it -> its source file.
         self.sources: dict[str, str] = {}
-        self.errors = ErrorCounter()
-        logging.getLogger().addHandler(self.errors)
-        weakref.finalize(self, logging.getLogger().removeHandler, self.errors)
+        self.logged = BuildLog()
+        # What the last finished build logged, for the preview's problems banner.
+        self.problems: list[logging.LogRecord] = []
+        logging.getLogger().addHandler(self.logged)
+        weakref.finalize(self, logging.getLogger().removeHandler, self.logged)
         BuildChecks.live.add(self)
 
     def page_written(self, path: str, context: dict[str, Any]) -> None:
@@ -53,8 +68,8 @@ class BuildChecks:
     def finish(self) -> None:
         if self.settings.check_links:
             self.report_broken_links()
-        failed = self.errors.count
-        self.errors.count = 0
+        failed = self.logged.count
+        self.problems = self.logged.take()
         self.sources.clear()
         if failed and self.settings.fail_on_error:
             log.critical("The site was not published: fix the %d problem(s) listed above.", failed)
@@ -72,15 +87,31 @@ class BuildChecks:
         for link, pages in pages_by_link.items():
             # A post's broken link also shows in every listing of its summary: name the post once.
             found = (source_of.get(page.resolve()) for page in pages)
-            sources = sorted({display_path(source) for source in found if source})
-            for where in sources or [f"{pages[0].relative_to(self.output)} (theme template)"]:
-                log.error(
-                    "%s: broken link %r — no such file in the site. Check the file name; "
-                    "links to posts look like {filename}/posts/name.md and to images like "
-                    "{static}/images/name.jpg",
-                    where,
-                    link,
-                )
+            sources = sorted({source for source in found if source})
+            if not sources:
+                where = f"{pages[0].relative_to(self.output)} (theme template)"
+                log.error("%s: link: %r leads to no file in the site", where, link)
+            for source in sources:
+                self.report_link(source, link)
+
+    def report_link(self, source: str, link: str) -> None:
+        """`posts/x.md:7: link: '…' leads to no file in the site — did you mean '…'?`"""
+        line, text = link_line(source, link, self.siteurl)
+        hint = suggestion(link, self.siteurl, self.content, self.output, text) or (
+            "check the file name; links to posts look like {filename}/posts/name.md and to "
+            "images like {static}/images/name.jpg"
+        )
+        where = content_path(source, self.content)
+        written = as_written(link, self.siteurl, text)
+        log.error("%s:%d: link: %r leads to no file in the site — %s", where, line, written, hint)
+
+
+def content_path(path: str, content: Path) -> str:
+    """The path as volunteers see it in messages: inside the content folder (posts/x.md)."""
+    try:
+        return Path(path).resolve().relative_to(content.resolve()).as_posix()
+    except ValueError:
+        return display_path(path)
 
 
 def display_path(path: str) -> str:

@@ -7,6 +7,7 @@ the theme's events/ templates), ics.py (calendars), feeds.py (Atom/RSS).
 
 from pelican import signals
 
+from .fragments import add_render_once
 from .generator import EventsGenerator, get_generators
 from .settings import initialized
 
@@ -16,3 +17,4 @@ __all__ = ["EventsGenerator", "register"]
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_render_once)

@@ -22,26 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nh3
 import yaml
 
-from .errors import Problem
-from .spec import EventSpec
+from .description import Rendered
+from .pipeline import Validated
 
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "handbill_events-validated.pickle"
 # The modules whose code decides what a file validates to.
-SOURCES = ("errors", "fields", "load", "recur", "rules", "spec", "validate")
-
-
-@dataclass
-class Validated:
-    """What reading and validating one file gave; `id_line`/`slug_line` for clash reports."""
-
-    spec: EventSpec | None
-    problems: list[Problem]
-    id_line: int = 1
-    slug_line: int = 1
+SOURCES = (
+    "description", "errors", "fields", "load", "pipeline", "recur", "rules", "spec", "validate"
+)  # fmt: skip
 
 
 Stamp = tuple[int, int]  # size, mtime in ns
@@ -55,8 +48,8 @@ class ValidationCache:
     load: bool
     fingerprint: str
     entries: dict[str, tuple[Stamp, Validated]] = field(default_factory=dict)
-    html: dict[str, str] = field(default_factory=dict)  # descriptions' Markdown → HTML
-    html_used: dict[str, str] = field(default_factory=dict)
+    html: dict[str, Rendered] = field(default_factory=dict)  # descriptions by their Markdown
+    html_used: dict[str, Rendered] = field(default_factory=dict)
     changed: bool = False
 
     @classmethod
@@ -82,7 +75,7 @@ class ValidationCache:
             self.entries[rel] = (_stamp(full), validated)
             self.changed = True
 
-    def markdown(self, text: str, render: Callable[[str], str]) -> str:
+    def description(self, text: str, render: Callable[[str], Rendered]) -> Rendered:
         """`render(text)`, or what it gave for the same text in an earlier build. Pelican
         caches its articles' HTML the same way; the Markdown settings are in the key."""
         found = self.html.get(text) if self.path is not None else None
@@ -120,7 +113,7 @@ def _stamp(path: Path) -> Stamp:
 def fingerprint(validation_settings: tuple[Any, ...]) -> str:
     """What else decides a file's validation: settings, our code, PyYAML and Python."""
     digest = hashlib.sha256(repr(validation_settings).encode())
-    digest.update(f"{yaml.__version__} {sys.version}".encode())
+    digest.update(f"{yaml.__version__} {nh3.__version__} {sys.version}".encode())
     here = Path(__file__).parent
     for name in SOURCES:
         digest.update((here / f"{name}.py").read_bytes())
@@ -130,7 +123,7 @@ def fingerprint(validation_settings: tuple[Any, ...]) -> str:
 Entries = dict[str, tuple[Stamp, Validated]]
 
 
-def _read(path: Path, expected: str) -> tuple[Entries, dict[str, str]]:
+def _read(path: Path, expected: str) -> tuple[Entries, dict[str, Rendered]]:
     """The entries and HTML of a cache written with the same fingerprint; empty for
     anything else."""
     try:
@@ -150,4 +143,4 @@ def _read(path: Path, expected: str) -> tuple[Entries, dict[str, str]]:
         for rel, entry in entries.items()
         if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Validated)
     }
-    return valid, {k: v for k, v in html.items() if isinstance(k, str) and isinstance(v, str)}
+    return valid, {k: v for k, v in html.items() if isinstance(k, str) and isinstance(v, Rendered)}

@@ -22,6 +22,16 @@ class Problem:
         return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
 
 
+SHOWN = 60  # characters of a volunteer's value quoted in a message
+
+
+def shown(value: object) -> str:
+    """`repr(value)` for a message, shortened: a pasted paragraph or a 5,000-digit slip
+    would bury the message."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[: SHOWN - 2]}…{text[-1]}"
+
+
 def did_you_mean(word: object, choices: Iterable[str], default: str = "") -> str:
     """A "did you mean …?" suggestion from difflib, or `default` when nothing is close."""
     word = str(word).lower()

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from .errors import Problem, did_you_mean
+from .errors import Problem, did_you_mean, shown
 from .load import LineList, LineMap
 from .spec import Location
 
@@ -30,9 +30,11 @@ TIME_RX = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 DATETIME_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?$")
 
 
+# Matched against the stripped text, and every `\s*` follows a unit letter: no two
+# optional runs of spaces compete, so a long run of spaces fails at once (the earlier
+# pattern backtracked for minutes on `duration:` with 50,000 spaces before a letter).
 DURATION_RX = re.compile(
-    r"^\s*(?:(\d+)\s*d(?:ays?)?)?\s*(?:(\d+)\s*h(?:ours?)?)?\s*"
-    r"(?:(\d+)\s*m(?:in(?:utes?)?)?)?\s*$"
+    r"(?:(\d+)\s*d(?:ays?)?\s*)?(?:(\d+)\s*h(?:ours?)?\s*)?(?:(\d+)\s*m(?:in(?:utes?)?)?)?"
 )
 
 
@@ -57,6 +59,26 @@ YEARS = (1900, 2999)  # outside these a year is a typo; near 1 or 9999 date sums
 DATETIME_HINT = "write YYYY-MM-DD HH:MM in local time, e.g. 2026-01-05 18:00"
 
 
+class Fields(dict):
+    """A block's known fields by their canonical names, and the line each was written on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, int] = {}
+
+    def only(self, *names: str) -> Fields:
+        """The same block limited to `names` (their lines kept)."""
+        part = Fields()
+        part.update((name, self[name]) for name in names if name in self)
+        part.lines = self.lines
+        return part
+
+
+def kind_of(value: list | dict) -> str:
+    """What a list or mapping is, in a volunteer's words (never our class names)."""
+    return "a list" if isinstance(value, list) else "a block of fields"
+
+
 class Checker:
     """Collects problems for one file while reading its fields."""
 
@@ -77,7 +99,7 @@ class Checker:
             self.err(
                 line,
                 name,
-                f"should be text, not a {type(value).__name__}",
+                f"should be text, not {kind_of(value)}",
                 "write it on one line, or use `|` for several lines",
             )
             return None
@@ -93,10 +115,10 @@ class Checker:
             try:
                 day = date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError as exc:
-                self.err(line, name, f"{value!r} is not a real date ({exc})", DATE_HINT)
+                self.err(line, name, f"{shown(value)} is not a real date ({exc})", DATE_HINT)
                 return None
             return self._in_years(day, line, name)
-        self.err(line, name, f"{value!r} is not a date", DATE_HINT)
+        self.err(line, name, f"{shown(value)} is not a date", DATE_HINT)
         return None
 
     def _in_years(self, day: date, line: int, name: str) -> date | None:
@@ -111,16 +133,19 @@ class Checker:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             digits = f"{int(value):04d}" if isinstance(value, int) and value < 2400 else ""
             suggestion = f"write {digits[:2]}:{digits[2:]}" if digits else TIME_HINT
-            self.err(line, name, f"{value!r} is a number, not a time", suggestion)
+            self.err(line, name, f"{shown(value)} is a number, not a time", suggestion)
             return None
         match = TIME_RX.match(str(value).strip())
         if not match:
-            self.err(line, name, f"{value!r} is not a time", TIME_HINT)
+            self.err(line, name, f"{shown(value)} is not a time", TIME_HINT)
             return None
         hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
         if hour > 23 or minute > 59 or second > 59:
             self.err(
-                line, name, f"{value!r} is not a time of day (hours 0-23, minutes 0-59)", TIME_HINT
+                line,
+                name,
+                f"{shown(value)} is not a time of day (hours 0-23, minutes 0-59)",
+                TIME_HINT,
             )
             return None
         return time(hour, minute, second)
@@ -140,11 +165,11 @@ class Checker:
         if isinstance(value, date):
             return self.a_date(value, line, name)
         if value is None or isinstance(value, (dict, list, bool, int, float)):
-            self.err(line, name, f"{value!r} is not a date or date-time", DATETIME_HINT)
+            self.err(line, name, f"{shown(value)} is not a date or date-time", DATETIME_HINT)
             return None
         match = DATETIME_RX.match(str(value).strip())
         if not match:
-            self.err(line, name, f"{value!r} is not a date or date-time", DATETIME_HINT)
+            self.err(line, name, f"{shown(value)} is not a date or date-time", DATETIME_HINT)
             return None
         day = self.a_date(f"{match[1]}-{match[2]}-{match[3]}", line, name)
         if day is None or not match.group(4):
@@ -154,28 +179,33 @@ class Checker:
 
     def unknown_fields(
         self, data: LineMap, known: tuple[str, ...], synonyms: dict[str, str], where: str = ""
-    ) -> dict[str, Any]:
+    ) -> Fields:
         """Map synonyms to canonical names; report unknown names with a suggestion."""
-        out: dict[str, Any] = {}
-        lines: dict[str, int] = {}
+        out = Fields()
+        lines = out.lines
         for key, value in data.items():
             name = synonyms.get(str(key).lower(), str(key)) if isinstance(key, str) else key
             line = data.line_of(key)
             if name not in known:
                 hint = did_you_mean(key, known, f"known fields: {', '.join(known)}")
-                self.err(line, f"{where}{key}", "is not a field Handbill knows", hint)
+                self.err(line, f"{where}{field_name(key)}", "is not a field Handbill knows", hint)
                 continue
             if name in out:
                 self.err(line, f"{where}{key}", f"says the same as `{name}` above", "keep one")
                 continue
             out[name] = value
             lines[name] = line
-        out["__lines__"] = lines
         return out
 
 
-def field_line(fields: dict[str, Any], name: str, default: int) -> int:
-    return fields["__lines__"].get(name, default)
+def field_name(key: object) -> str:
+    """A key as a message names it: a whole pasted line would bury the message."""
+    text = str(key)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def field_line(fields: Fields, name: str, default: int) -> int:
+    return fields.lines.get(name, default)
 
 
 def slugify(stem: str) -> str:
@@ -189,7 +219,7 @@ def read_location(ck: Checker, value: Any, line: int, name: str) -> Location | N
         ck.err(
             line,
             name,
-            f"should be a place name or a block with `name:`, not {value!r}",
+            f"should be a place name or a block with `name:`, not {shown(value)}",
             "e.g. `location: {name: Town Hall, address: High Street}`",
         )
         return None
@@ -209,14 +239,14 @@ def _geo(ck: Checker, value: Any, line: int, name: str) -> tuple[float, float] |
     hint = "write [latitude, longitude] in degrees, e.g. [53.3809, -1.4702]"
     numbers = value if isinstance(value, list) and len(value) == 2 else None
     if numbers is None or not all(isinstance(x, (int, float)) for x in numbers):
-        ck.err(line, name, f"{value!r} is not a pair of numbers", hint)
+        ck.err(line, name, f"{shown(value)} is not a pair of numbers", hint)
         return None
     lat, lon = float(numbers[0]), float(numbers[1])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         ck.err(
             line,
             name,
-            f"{value!r} is off the globe (latitude ±90, longitude ±180)",
+            f"{shown(value)} is off the globe (latitude ±90, longitude ±180)",
             hint + "; latitude comes first",
         )
         return None
@@ -229,7 +259,10 @@ def read_url(ck: Checker, value: Any, line: int, name: str) -> str | None:
         return None
     if not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
         ck.err(
-            line, name, f"{text!r} is not a web address", "write the full link, starting https://"
+            line,
+            name,
+            f"{shown(text)} is not a web address",
+            "write the full link, starting https://",
         )
         return None
     return text
@@ -243,7 +276,7 @@ def read_status(ck: Checker, value: Any, line: int, name: str) -> str | None:
         ck.err(
             line,
             name,
-            f"{value!r} is not a status",
+            f"{shown(value)} is not a status",
             did_you_mean(text, STATUSES, f"use one of: {', '.join(STATUSES)}"),
         )
         return None
@@ -259,18 +292,18 @@ def read_when(ck: Checker, value: Any, line: int, name: str) -> datetime | None:
 
 
 def _duration(ck: Checker, value: Any, line: int, name: str) -> timedelta | None:
-    match = DURATION_RX.match(str(value)) if isinstance(value, str) else None
+    match = DURATION_RX.fullmatch(value.strip()) if isinstance(value, str) else None
     if match and any(match.groups()):
         days, hours, minutes = (int(x or 0) for x in match.groups())
         # Count in minutes first: timedelta() itself overflows on absurd numbers.
         if 0 < (days * 24 + hours) * 60 + minutes <= MAX_DURATION // timedelta(minutes=1):
             return timedelta(days=days, hours=hours, minutes=minutes)
-    ck.err(line, name, f"{value!r} is not a length of time", "write e.g. 1h30m, 2h or 45m")
+    ck.err(line, name, f"{shown(value)} is not a length of time", "write e.g. 1h30m, 2h or 45m")
     return None
 
 
 def read_end(
-    ck: Checker, fields: dict[str, Any], start: date | datetime, line: int, prefix: str = ""
+    ck: Checker, fields: Fields, start: date | datetime, line: int, prefix: str = ""
 ) -> date | datetime | None:
     """The (exclusive, for all-day) end, from `end:` or `duration:`; None after a problem."""
     all_day = not isinstance(start, datetime)
@@ -351,11 +384,11 @@ def read_timezone(ck: Checker, value: Any, line: int, default: str) -> str | Non
         if close
         else "use a name from the tz database such as Europe/London"
     )
-    ck.err(line, "timezone", f"{name!r} is not a time zone name", hint)
+    ck.err(line, "timezone", f"{shown(name)} is not a time zone name", hint)
     return None
 
 
-def read_ident(ck: Checker, fields: dict[str, Any], at: Any, stem: str) -> str | None:
+def read_ident(ck: Checker, fields: Fields, at: Any, stem: str) -> str | None:
     if "id" not in fields:
         return slugify(stem)
     ident = ck.text(fields["id"], at("id"), "id")
@@ -363,7 +396,7 @@ def read_ident(ck: Checker, fields: dict[str, Any], at: Any, stem: str) -> str |
         ck.err(
             at("id"),
             "id",
-            f"{fields['id']!r} cannot be used as an id",
+            f"{shown(fields['id'])} cannot be used as an id",
             f"use lower-case letters, digits and hyphens, e.g. {slugify(str(fields['id']))!r}; "
             "once published, never change it",
         )
@@ -377,7 +410,9 @@ def read_tags(ck: Checker, value: Any, line: int) -> list[str]:
     for index, item in enumerate(items):
         where = items.line_of(index) if isinstance(items, LineList) else line
         if isinstance(item, (dict, list)) or item is None:
-            ck.err(where, "tags", f"{item!r} is not a tag", "write tags as [planning, members]")
+            ck.err(
+                where, "tags", f"{shown(item)} is not a tag", "write tags as [planning, members]"
+            )
             continue
         tags.append(str(item).strip())
     return tags

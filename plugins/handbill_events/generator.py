@@ -12,15 +12,16 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import ics, present
-from .cache import Validated, ValidationCache
+from .cache import ValidationCache
+from .description import Rendered, new_markdown, render
 from .errors import Problem
 from .feeds import write_feeds
-from .load import read_yaml
-from .model import Event, Occurrence, build_event, new_markdown, render_markdown
+from .model import Event, Occurrence
+from .pipeline import Addresses, is_event_file, model_event, validate_file
 from .settings import from_pelican
 from .spec import EventSpec
 from .state import apply_ledger
-from .validate import check_event
+from .upcoming import upcoming_dates
 
 log = logging.getLogger(__name__)
 
@@ -42,76 +43,64 @@ class EventsGenerator(Generator):
             self.cfg.default_category,
             self.settings.get("MARKDOWN"),
         )
-        files = sorted(self.get_files(self.cfg.path, extensions=("yaml", "yml")))
+        files = self.event_files()
         specs = self._read_all(files, cache)
         md = new_markdown(self.settings.get("MARKDOWN"))
 
-        def render(text: str) -> str:
-            return render_markdown(text, md)
+        def describe(text: str) -> Rendered:
+            return cache.description(text, lambda t: render(t, md))
 
-        self.events = [
-            build_event(s, self.cfg, md, description_html=cache.markdown(s.description, render))
-            for s in specs
-        ]
+        self.events = []
+        for spec in specs:
+            made = model_event(spec, self.cfg, describe)
+            self._report(made.problems, made.warnings)
+            if made.event is not None:
+                self.events.append(made.event)
         cache.save(set(files))
-        for event in self.events:
-            event.url = f"events/{event.spec.slug}/"
-            event.save_as = f"{event.url}index.html"
-            event.ics_url = f"{event.url}{event.spec.slug}.ics"
-            event.ics_save_as = event.ics_url
         apply_ledger(self.events, self.cfg, self.path)
         now = self.cfg.now
         upcoming = sorted(
             (o for e in self.events for o in e.upcoming(now)), key=lambda o: o.sort_key
         )
         self.context["events"] = self.events
-        self.context["upcoming_events"] = upcoming[: self.cfg.upcoming_count]
+        # Once per build: the box on every page shows these.
+        self.context["upcoming_events"] = upcoming_dates(
+            upcoming, now.astimezone(self.cfg.tz), self.cfg.upcoming_count
+        )
         self.context["events_subscribe"] = present.subscribe_links(
             "calendar.ics", self.cfg.calendar_name, self.cfg
         )
         self.context["events_feed_atom"] = self.cfg.feed_atom
         self.context["events_feed_rss"] = self.cfg.feed_rss
 
+    def event_files(self) -> list[str]:
+        """The files this build reads, relative to PATH (`.yaml`/`.yml` in any case)."""
+        found = self.get_files(self.cfg.path, extensions=False)
+        return sorted(rel for rel in found if is_event_file(rel))
+
+    def _report(self, problems: list[Problem], warnings: list[Problem] = ()) -> None:
+        self.problems += problems
+        for problem in problems:
+            log.error(str(problem))
+        for warning in warnings:
+            log.warning(str(warning))
+
     def _read_all(self, files: list[str], cache: ValidationCache) -> list[EventSpec]:
         specs: list[EventSpec] = []
-        ids: dict[str, str] = {}
-        slugs: dict[str, str] = {}
+        taken = Addresses()
         for rel in files:
             full = Path(self.path, rel)
             read = cache.get(rel, full)
             if read is None:
-                read = self._read_one(rel)
+                read = validate_file(full, rel, self.cfg.timezone, self.cfg.default_category)
                 cache.put(rel, full, read)
             problems = list(read.problems)
             if read.spec is not None:
-                problems += _clashes(read, ids, slugs)
-            self.problems += problems
-            for problem in problems:
-                log.error(str(problem))
+                problems += taken.clash(read.spec)
+            self._report(problems)
             if read.spec is not None and not problems:
                 specs.append(read.spec)
         return specs
-
-    def _read_one(self, rel: str) -> Validated:
-        """One file through load and validate; a file must never stop the build."""
-        try:
-            data, problems = read_yaml(Path(self.path, rel), rel)
-            if data is None:
-                return Validated(None, problems)
-            spec, more = check_event(
-                data, rel, Path(rel).stem, self.cfg.timezone, self.cfg.default_category
-            )
-            return Validated(spec, problems + more, data.line_of("id"), data.line_of("slug"))
-        except Exception as err:  # a case validation missed: report it like the rest
-            log.debug("reading %s", rel, exc_info=True)
-            problem = Problem(
-                rel,
-                1,
-                "file",
-                f"could not be read ({type(err).__name__}: {err})",
-                "check the file against docs/volunteers.md, and please report this",
-            )
-            return Validated(None, [problem])
 
     # --- output -------------------------------------------------------------------
     def generate_output(self, writer) -> None:
@@ -136,6 +125,9 @@ class EventsGenerator(Generator):
         cfg = self.cfg
         for event in self.events:
             dates = present.page_dates(event, cfg)
+            next_dates = upcoming_dates(
+                event.occurrences, cfg.now.astimezone(cfg.tz), cfg.next_dates
+            )
             shown_until = max((o.day for o in dates), default=None)
             skipped = [
                 s
@@ -149,6 +141,8 @@ class EventsGenerator(Generator):
                 "events/event",
                 event=event,
                 dates=dates,
+                later_dates=next_dates.later if next_dates.shown else [],
+                more_dates=next_dates.more,
                 skipped=skipped,
                 next_date=nxt,
                 jsonld=present.json_ld(dates, cfg),
@@ -258,35 +252,6 @@ def _write_bytes(path: Path, data: bytes) -> None:
     # The Writer only writes text through templates; ICS needs exact CRLF bytes.
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def _clashes(read: Validated, ids: dict[str, str], slugs: dict[str, str]) -> list[Problem]:
-    spec = read.spec
-    assert spec is not None
-    problems = []
-    if spec.id in ids:
-        problems.append(
-            Problem(
-                spec.source,
-                read.id_line,
-                "id",
-                f"{spec.id!r} is already the id of {ids[spec.id]}",
-                "give each event its own id (ids never change once published)",
-            )
-        )
-    elif spec.slug in slugs:
-        problems.append(
-            Problem(
-                spec.source,
-                read.slug_line,
-                "slug",
-                f"{spec.slug!r} is already the address of {slugs[spec.slug]}",
-                "set a different `slug:`",
-            )
-        )
-    ids.setdefault(spec.id, spec.source)
-    slugs.setdefault(spec.slug, spec.source)
-    return problems
 
 
 def get_generators(pelican) -> type[EventsGenerator]:

@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from .errors import Problem, shown
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,15 @@ def _yaml12_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     }
     extra = [
         ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-        ("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), "-+0123456789"),
+        # Up to 30 digits: longer "numbers" are typing slips that stay text, so the field
+        # reports them in its own words (Python refuses to read ints of 4,300+ digits, and
+        # huge ones overflow float()).
+        ("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]{1,30}$"), "-+0123456789"),
         (
             "tag:yaml.org,2002:float",
-            re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
+            re.compile(
+                r"^[-+]?(?:\.[0-9]{1,30}|[0-9]{1,30}\.[0-9]{0,30})(?:[eE][-+]?[0-9]{1,3})?$"
+            ),
             "-+.0123456789",
         ),
     ]
@@ -83,6 +88,12 @@ def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
     return sizes[id(node)]
 
 
+def _shown(node: Node) -> str:
+    """A node's text for a message, shortened."""
+    text = str(node.value) if isinstance(node, ScalarNode) else "this value"
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 class _EventConstruction:
     """What both loaders add to PyYAML's safe loading: YAML 1.2 scalars, line numbers,
     duplicate-key detection and the checks on hostile input."""
@@ -96,6 +107,17 @@ class _EventConstruction:
                 None, None, f"it holds more than {MAX_NODES} values", node.start_mark
             )
         return node
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        # An explicit tag on a value it does not fit (`!!bool maybe`, `!!timestamp 18:00`,
+        # `!!int x`) makes PyYAML's own constructors raise plain Python errors.
+        try:
+            return super().construct_object(node, deep=deep)  # type: ignore[misc]
+        except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(
+                None, None, f"the {tag} tag does not fit {_shown(node)}", node.start_mark
+            ) from None
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         # An unquoted impossible date (2026-02-30) stays text, so the field that holds
@@ -229,22 +251,51 @@ def too_deep_at(text: str) -> int | None:
 # What a volunteer can do about PyYAML's (and our own) messages, by a clue in the message.
 SYNTAX_HINTS = (
     ("\\t", "indent with spaces, not tabs"),
-    ("values", "write the values out; `&` anchors and `*` aliases are not needed here"),
+    ("more than", "write the values out; `&` anchors and `*` aliases are not needed here"),
+    ("tag does not fit", "remove the `!!` tag and write the value plainly"),
     ("escape", "type the character itself instead of a \\u escape"),
     ("special characters", "delete the invisible control character (retype the line)"),
+    ("quoted scalar", "close the quote: each value that opens with a quote ends with the same one"),
 )
+DEFAULT_HINT = (
+    "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'"
+)
+# Problems PyYAML notices only after the place to fix: the mark where the key or the
+# quote began (its context mark) is the line to point at.
+STARTED_EARLIER = ("while scanning a simple key", "while scanning a quoted scalar")
+
+
+def _syntax_line(err: yaml.YAMLError, text: str) -> int:
+    mark = getattr(err, "problem_mark", None)
+    if getattr(err, "context", None) in STARTED_EARLIER and err.context_mark is not None:
+        mark = err.context_mark
+    # A ReaderError (e.g. a NUL byte) has no mark, only a character position.
+    line = mark.line + 1 if mark else text.count("\n", 0, getattr(err, "position", 0)) + 1
+    # At the end of the file PyYAML points one past the last line.
+    return max(1, min(line, len(text.splitlines()) or 1))
+
+
+def _syntax_hint(what: str, line_text: str) -> str:
+    key, colon, value = line_text.strip().partition(": ")
+    if "mapping values are not allowed" in what and colon and value:
+        quoted = value.strip().replace('"', '\\"')
+        return (
+            f'put the value in quotes: `{key}: "{quoted}"`'
+            if len(quoted) <= 60
+            else (f'put the value of `{key}:` in quotes ("…")')
+        )
+    if "could not find expected ':'" in what:
+        word = line_text.strip().split(" ", 1)[0][:30] or "field"
+        return f"put a colon after the field name: `{word}: …`"
+    return next((fix for clue, fix in SYNTAX_HINTS if clue in what), DEFAULT_HINT)
 
 
 def _syntax_problem(rel: str, err: yaml.YAMLError, text: str) -> Problem:
-    mark = getattr(err, "problem_mark", None)
-    # A ReaderError (e.g. a NUL byte) has no mark, only a character position.
-    line = mark.line + 1 if mark else text.count("\n", 0, getattr(err, "position", 0)) + 1
+    line = _syntax_line(err, text)
     what = " ".join(x for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x)
     what = what or str(err).splitlines()[0]
-    hint = next(
-        (fix for clue, fix in SYNTAX_HINTS if clue in what),
-        "check the indentation (spaces only) and put quotes around values containing ': ' or ' #'",
-    )
+    lines = text.splitlines()
+    hint = _syntax_hint(what, lines[line - 1] if line <= len(lines) else "")
     return Problem(rel, line, "YAML", f"not valid YAML ({what})", hint)
 
 
@@ -322,7 +373,7 @@ def read_yaml(path: Path, rel: str) -> tuple[LineMap | None, list[Problem]]:
             Problem(rel, 1, "file", "is empty", "an event needs at least `title:` and `start:`")
         ]
     if not isinstance(data, LineMap):
-        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+        kind = "a list" if isinstance(data, list) else f"the value {shown(data)}"
         return None, [
             Problem(
                 rel,

@@ -7,16 +7,19 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
-from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
-import markdown
 
+from .description import Rendered, plain_text, render
 from .fields import slugify
 from .recur import rule_dates
 from .settings import EventSettings
 from .spec import Change, EventSpec, Location
+
+if TYPE_CHECKING:
+    import markdown
 
 Moment = date | datetime
 
@@ -150,7 +153,7 @@ class Event:
     def content_hash(self) -> str:
         """A digest of everything a subscriber could see; drives SEQUENCE."""
         data = asdict(self.spec)
-        for volatile in ("source", "line", "announced"):
+        for volatile in ("source", "line", "field_lines", "announced"):
             data.pop(volatile, None)
         data["changes"] = {str(day): change for day, change in data["changes"].items()}
         blob = json.dumps(data, default=str, sort_keys=True)
@@ -208,61 +211,6 @@ def localise(moment: Moment, tz: ZoneInfo) -> Moment:
     return moment.replace(tzinfo=tz) if isinstance(moment, datetime) else moment
 
 
-class _TextExtractor(HTMLParser):
-    """HTML to plain text for calendars: keeps paragraphs, bullets and link targets."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "li":
-            self.parts.append("\n- ")
-        elif tag in ("p", "br", "ul", "ol", "h1", "h2", "h3", "h4"):
-            self.parts.append("\n")
-        elif tag == "a":
-            self.href = dict(attrs).get("href")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self.href:
-            self.parts.append(f" ({self.href})")
-            self.href = None
-        elif tag in ("p", "ul", "ol"):
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    lines = [line.strip() for line in "".join(parser.parts).splitlines()]
-    text = "\n".join(lines)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip()
-
-
-def new_markdown(md_settings: dict | None) -> markdown.Markdown:
-    """A converter for Pelican's MARKDOWN setting; make one per build and reuse it."""
-    cfg = md_settings or {}
-    configs = cfg.get("extension_configs", {})
-    return markdown.Markdown(
-        extensions=list(configs),
-        extension_configs=configs,
-        output_format=cfg.get("output_format", "html"),
-    )
-
-
-def render_markdown(text: str, md: markdown.Markdown | dict | None) -> str:
-    """Markdown to HTML; `md` is a converter from new_markdown() or its settings."""
-    if not isinstance(md, markdown.Markdown):
-        md = new_markdown(md)
-    return md.reset().convert(text)
-
-
 def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
     return _holidays(*settings.region, first, last)
 
@@ -285,17 +233,25 @@ def horizon(settings: EventSettings) -> date:
 def build_event(
     spec: EventSpec,
     settings: EventSettings,
-    md: markdown.Markdown | dict | None,
-    description_html: str | None = None,
+    md: markdown.Markdown | dict | None = None,
+    description: Rendered | None = None,
 ) -> Event:
-    """The event a spec describes; `description_html` if its Markdown is rendered already."""
+    """The complete event a spec describes: identity, addresses, description, dates.
+
+    `description` is the spec's description already rendered (the generator keeps them
+    between builds); without it the Markdown is rendered here with `md`.
+    """
     event = Event(
         spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
     )
-    if description_html is None:
-        description_html = render_markdown(spec.description, md)
-    event.description_html = description_html
-    event.description_text = plain_text(event.description_html)
+    event.url = f"events/{spec.slug}/"
+    event.save_as = f"{event.url}index.html"
+    event.ics_url = f"{event.url}{spec.slug}.ics"
+    event.ics_save_as = event.ics_url
+    if description is None:
+        description = render(spec.description, md)
+    event.description_html = description.html
+    event.description_text = plain_text(description.html)
     if spec.repeat is None:
         event.occurrences = [as_written(event)]
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -16,23 +17,29 @@ def as_naive(moment: date | datetime) -> datetime:
     return moment if isinstance(moment, datetime) else datetime.combine(moment, time(0, 0))
 
 
-def build_rrule(start: date | datetime, rep: Repeat) -> rrule:
+def build_rrule(start: date | datetime, rep: Repeat, years: int = 0) -> rrule:
     """The rule from `start` (naive local), as the file gives it (UNTIL or COUNT, or open).
 
     Times stay in local wall-clock time so 18:00 stays 18:00 across clock changes;
-    the ICS anchors the same rule with TZID for the same reason.
+    the ICS anchors the same rule with TZID for the same reason. `years` moves the rule
+    by whole 400-year cycles (see `dates_within`).
     """
     last = rep.until
+    first = as_naive(start)
     return rrule(
         rep.freq,
-        dtstart=as_naive(start),
+        dtstart=first.replace(year=first.year + years),
         interval=rep.interval,
         byweekday=rep.byweekday or None,
         bymonthday=rep.bymonthday or None,
         bymonth=rep.bymonth or None,
         bysetpos=rep.bysetpos or None,
         count=rep.count,
-        until=datetime.combine(last, time(23, 59, 59)) if last and not rep.count else None,
+        until=(
+            datetime.combine(last.replace(year=last.year + years), time(23, 59, 59))
+            if last and not rep.count
+            else None
+        ),
     )
 
 
@@ -43,3 +50,28 @@ def rule_dates(start: date | datetime, rep: Repeat, last: date) -> list[datetime
             as_naive(start), datetime.combine(last, time(23, 59, 59)), inc=True
         )
     )
+
+
+# The Gregorian calendar repeats every 400 years (146,097 days: whole weeks too).
+CYCLE = 400
+
+
+def dates_within(
+    start: date | datetime, rep: Repeat, first: datetime, last: datetime
+) -> list[datetime]:
+    """The rule's starts from `first` to `last`, in bounded time for any rule.
+
+    dateutil looks for a rule's next date until the year 9999, whatever UNTIL says: a
+    rule that gives no dates (`FREQ=DAILY;BYSETPOS=2`) or none for a long time took
+    seconds. Moved by whole 400-year cycles to just before 9999, the rule gives the same
+    dates (moved), and the search ends within one cycle. For validation's questions
+    about a rule that may be wrong; a valid rule's expansion uses `rule_dates`.
+    """
+    years = CYCLE * ((9999 - last.year) // CYCLE)
+    if rep.until is not None and rep.until > last.date():
+        rep = replace(rep, until=last.date())
+    rule = build_rrule(start, rep, years)
+    found = rule.between(
+        first.replace(year=first.year + years), last.replace(year=last.year + years), inc=True
+    )
+    return [moment.replace(year=moment.year - years) for moment in found]

@@ -9,12 +9,13 @@ from typing import Any
 from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, YEARLY
 from icalendar.prop import vRecur
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
 from .fields import (
     DATE_HINT,
     DATETIME_RX,
     TIME_RX,
     Checker,
+    Fields,
     field_line,
     read_end,
     read_location,
@@ -22,7 +23,7 @@ from .fields import (
     read_url,
 )
 from .load import LineList, LineMap
-from .recur import as_naive, build_rrule, rule_dates
+from .recur import as_naive, dates_within, rule_dates
 from .spec import Change, Repeat
 
 REPEAT_FIELDS = ("every", "interval", "on", "until", "count", "except", "rrule")
@@ -93,7 +94,7 @@ def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
             ck.err(
                 line,
                 "repeat.on",
-                f"{item!r} is not a day of the month here",
+                f"{shown(item)} is not a day of the month here",
                 "a day number (1 to 31) only works with `every: month`",
             )
             return
@@ -111,7 +112,7 @@ def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
         ck.err(
             line,
             "repeat.on",
-            f"{item!r} is not a weekday",
+            f"{shown(item)} is not a weekday",
             did_you_mean(
                 name, WEEKDAYS, "write e.g. `first monday` or `[1st tuesday, 3rd tuesday]`"
             ),
@@ -121,7 +122,7 @@ def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
         ck.err(
             line,
             "repeat.on",
-            f"{words[0]!r} is not an ordinal",
+            f"{shown(words[0])} is not an ordinal",
             did_you_mean(words[0], ORDINALS, "use first, second, third, fourth, fifth or last"),
         )
         return
@@ -129,7 +130,7 @@ def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
         ck.err(
             line,
             "repeat.on",
-            f"{item!r} has too many words",
+            f"{shown(item)} has too many words",
             "write e.g. `first monday`; put several days in a list",
         )
         return
@@ -137,7 +138,7 @@ def _on_item(ck: Checker, item: Any, line: int, freq: int, rep: Repeat) -> None:
         ck.err(
             line,
             "repeat.on",
-            f"{item!r} needs `every: month`",
+            f"{shown(item)} needs `every: month`",
             f"with `every: week` write just `{name}`",
         )
         return
@@ -150,7 +151,7 @@ def _raw_rrule(ck: Checker, text: Any, line: int, rep_line: int) -> Repeat | Non
     try:
         parts = vRecur.from_ical(raw)
     except ValueError:
-        ck.err(line, "repeat.rrule", f"{text!r} is not a recurrence rule", hint)
+        ck.err(line, "repeat.rrule", f"{shown(text)} is not a recurrence rule", hint)
         return None
     known = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL"}
     unknown = sorted(set(parts) - known)
@@ -161,7 +162,7 @@ def _raw_rrule(ck: Checker, text: Any, line: int, rep_line: int) -> Repeat | Non
         ck.err(
             line,
             "repeat.rrule",
-            f"{text!r} {what}",
+            f"{shown(text)} {what}",
             f"Handbill supports {', '.join(sorted(known))}",
         )
         return None
@@ -169,9 +170,17 @@ def _raw_rrule(ck: Checker, text: Any, line: int, rep_line: int) -> Repeat | Non
     for code in parts.get("BYDAY", []):
         match = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", str(code).upper())
         if not match:
-            ck.err(line, "repeat.rrule", f"BYDAY {code!r} is not a weekday code", hint)
+            ck.err(line, "repeat.rrule", f"BYDAY {shown(code)} is not a weekday code", hint)
             return None
         day = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}[match[2]]
+        if match[1] and int(match[1]) == 0:
+            ck.err(
+                line,
+                "repeat.rrule",
+                f"BYDAY={code} is out of range",
+                "use 1 to 5 or -1 to -5 before the day, or the day alone (MO)",
+            )
+            return None
         rep.byweekday.append(day(int(match[1])) if match[1] else day)
     rep.bymonthday = [int(x) for x in parts.get("BYMONTHDAY", [])]
     rep.bymonth = [int(x) for x in parts.get("BYMONTH", [])]
@@ -189,7 +198,7 @@ def read_repeat(ck: Checker, value: Any, line: int, start: date | datetime | Non
         ck.err(
             line,
             "repeat",
-            f"should be a block of fields, not {value!r}",
+            f"should be a block of fields, not {shown(value)}",
             "e.g. `repeat: {every: month, on: first monday}`",
         )
         return None
@@ -218,6 +227,11 @@ def read_repeat(ck: Checker, value: Any, line: int, start: date | datetime | Non
         ck.err(
             field_line(fields, where, line), f"repeat.{where}", f"{what} is out of range", allowed
         )
+    else:
+        never = _never(rep)
+        if never:
+            where = "rrule" if "rrule" in fields else "on"
+            ck.err(field_line(fields, where, line), f"repeat.{where}", *never)
     rep_excepts = fields.get("except")
     if len(ck.problems) > problems_before or start is None:
         return None
@@ -262,21 +276,77 @@ def _out_of_range(rep: Repeat) -> tuple[str, str, str] | None:
     return None
 
 
+# The most days each month can have (February: in leap years).
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _never(rep: Repeat) -> tuple[str, str] | None:
+    """(what, fix) when the rule can never give a date, found without running it."""
+    months = rep.bymonth or range(1, 13)
+    if rep.bymonthday and not any(
+        abs(day) <= MONTH_DAYS[month - 1] for month in months for day in rep.bymonthday
+    ):
+        days = ",".join(str(d) for d in rep.bymonthday)
+        where = f" in BYMONTH={','.join(str(m) for m in rep.bymonth)}" if rep.bymonth else ""
+        return (
+            f"BYMONTHDAY={days}{where} never gives a date",
+            "no month has that day: check the day and month numbers",
+        )
+    most = _most_per_period(rep)
+    if most is not None and rep.bysetpos and all(abs(pos) > most for pos in rep.bysetpos):
+        period = PERIODS[rep.freq]
+        allowed = "use 1 or -1" if most == 1 else f"use 1 to {most} or -1 to -{most}"
+        return (
+            f"BYSETPOS={','.join(str(p) for p in rep.bysetpos)} never gives a date",
+            f"each {period} has at most {most} date{'s' if most > 1 else ''} to pick from: "
+            + allowed,
+        )
+    return None
+
+
+PERIODS = {DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year"}
+
+
+def _most_per_period(rep: Repeat) -> int | None:
+    """How many dates one day, week or month of the rule can hold (None: not worked out)."""
+    if rep.freq == DAILY:
+        return 1
+    if rep.freq == WEEKLY and not rep.bymonthday:
+        return len({d.weekday for d in rep.byweekday}) or 1
+    if rep.freq == MONTHLY:
+        counts = [31]
+        if rep.bymonthday:
+            counts.append(len(set(rep.bymonthday)))
+        if rep.byweekday:
+            counts.append(sum(1 if d.n else 5 for d in set(rep.byweekday)))
+        if not rep.bymonthday and not rep.byweekday:
+            counts.append(1)
+        return min(counts)
+    return None
+
+
 def _first_date(start: date | datetime, rep: Repeat) -> datetime | None:
+    """The rule's first date if that is `start`, else None (in bounded time)."""
+    moment = as_naive(start)
     try:
-        return next(iter(build_rrule(start, rep)), None)
+        found = dates_within(start, rep, moment, moment)
     except (ValueError, IndexError, OverflowError):  # dateutil on a rule it cannot run
         return None
+    return found[0] if found else None
 
 
 def _nearest_start(start: date | datetime, rep: Repeat) -> str:
     """Suggest the rule's date nearest to the given start (before or after it)."""
     free = _without_limits(rep)
-    earlier = start - timedelta(days=400)
     day = start.date() if isinstance(start, datetime) else start
-    dates = [d.date() for d in rule_dates(earlier, free, day + timedelta(days=400))]
+    earlier = as_naive(start) - timedelta(days=400)
+    try:
+        found = dates_within(earlier, free, earlier, as_naive(day + timedelta(days=400)))
+    except (ValueError, IndexError, OverflowError):
+        found = []
+    dates = [d.date() for d in found]
     if not dates:
-        return "check `every:` and `on:`"
+        return "it gives no date within a year of the start: check `every:` and `on:`"
     best = min(dates, key=lambda d: (abs((d - day).days), d))
     return f"the nearest date it gives is {best:%Y-%m-%d (%A)}; start on that date"
 
@@ -292,7 +362,7 @@ def _without_limits(rep: Repeat) -> Repeat:
     )
 
 
-def _every(ck: Checker, fields: dict[str, Any], line: int) -> Repeat | None:
+def _every(ck: Checker, fields: Fields, line: int) -> Repeat | None:
     if "every" not in fields:
         ck.err(line, "repeat.every", "is missing", "add `every: day`, `week`, `month` or `year`")
         return None
@@ -306,7 +376,7 @@ def _every(ck: Checker, fields: dict[str, Any], line: int) -> Repeat | None:
         ck.err(
             eline,
             "repeat.every",
-            f"{fields['every']!r} is not a repeat period",
+            f"{shown(fields['every'])} is not a repeat period",
             did_you_mean(word, EVERY, "use day, week, month or year"),
         )
         return None
@@ -317,7 +387,7 @@ def _every(ck: Checker, fields: dict[str, Any], line: int) -> Repeat | None:
             ck.err(
                 field_line(fields, "interval", line),
                 "repeat.interval",
-                f"{value!r} is not a whole number of {word}s",
+                f"{shown(value)} is not a whole number of {word}s",
                 "e.g. `interval: 2` for fortnightly",
             )
         else:
@@ -332,7 +402,7 @@ def _every(ck: Checker, fields: dict[str, Any], line: int) -> Repeat | None:
 
 
 def _until_count(
-    ck: Checker, fields: dict[str, Any], line: int, rep: Repeat, start: date | datetime | None
+    ck: Checker, fields: Fields, line: int, rep: Repeat, start: date | datetime | None
 ) -> None:
     if "until" in fields and "count" in fields:
         ck.err(
@@ -360,7 +430,7 @@ def _until_count(
             ck.err(
                 field_line(fields, "count", line),
                 "repeat.count",
-                f"{count!r} is not a number of times",
+                f"{shown(count)} is not a number of times",
                 "write a whole number such as 12",
             )
         else:
@@ -393,7 +463,7 @@ def _excepts(ck: Checker, value: Any, line: int, rep: Repeat, start: date | date
             ck.err(
                 where,
                 "repeat.except",
-                f"{item!r} is not a date or `bank holidays`",
+                f"{shown(item)} is not a date or `bank holidays`",
                 did_you_mean(item, BANK_HOLIDAYS, DATE_HINT),
             )
             continue
@@ -416,7 +486,7 @@ def _change(
         ck.err(
             line,
             where,
-            f"should be a block of fields, not {value!r}",
+            f"should be a block of fields, not {shown(value)}",
             "e.g. `{status: cancelled, note: Venue closed}`",
         )
         return None
@@ -455,9 +525,7 @@ def _change(
         base = change.start or (
             datetime.combine(day, spec_start.time()) if isinstance(spec_start, datetime) else day
         )
-        change.end = read_end(
-            ck, {"end": fields["end"], "__lines__": fields["__lines__"]}, base, line, f"{where}."
-        )
+        change.end = read_end(ck, fields.only("end"), base, line, f"{where}.")
     if len(ck.problems) > before:
         return None
     return day, change
@@ -488,7 +556,7 @@ def read_changes(
         ck.err(
             line,
             "changes",
-            f"should be a block of dates, not {value!r}",
+            f"should be a block of dates, not {shown(value)}",
             "e.g. `2026-03-02: {status: cancelled}` on its own line under `changes:`",
         )
         return {}

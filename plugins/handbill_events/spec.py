@@ -70,3 +70,7 @@ class EventSpec:
     announced: datetime | None
     source: str
     line: int = 1
+    field_lines: dict[str, int] = field(default_factory=dict)  # line of each top-level field
+
+    def line_of(self, name: str) -> int:
+        return self.field_lines.get(name, self.line)

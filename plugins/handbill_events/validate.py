@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .errors import Problem
+from .description import MAX_DEPTH, nesting_depth
+from .errors import Problem, shown
 from .fields import (
     SLUG_RX,
     Checker,
@@ -79,7 +80,7 @@ def check_event(
         ck.err(
             at("slug"),
             "slug",
-            f"{slug!r} is not a web-address word",
+            f"{shown(slug)} is not a web-address word",
             f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}",
         )
     tz = read_timezone(ck, fields.get("timezone"), at("timezone"), timezone)
@@ -106,6 +107,14 @@ def check_event(
     online = read_url(ck, fields["online"], at("online"), "online") if "online" in fields else None
     summary = ck.text(fields.get("summary"), at("summary"), "summary") or ""
     description = ck.text(fields.get("description"), at("description"), "description") or ""
+    depth = nesting_depth(description)
+    if depth > MAX_DEPTH:
+        ck.err(
+            at("description"),
+            "description",
+            f"nests lists or quotes {depth} levels deep",
+            f"use at most {MAX_DEPTH} levels (a few are plenty)",
+        )
     updated = (
         read_when(ck, fields["updated"], at("updated"), "updated") if "updated" in fields else None
     )
@@ -137,4 +146,5 @@ def check_event(
         announced=announced,
         source=rel,
         line=line,
+        field_lines=dict(fields.lines),
     ), []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTS, EVENTS, SERIES, ICS_SERIES, REQUESTS = 20, 10, 4, 20, 300
+POSTS, EVENTS, SERIES, ICS_SERIES, REQUESTS, SCALE = 20, 10, 4, 20, 300, 50
 
 
 def present(module: str) -> bool:
@@ -47,6 +47,8 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
         "--max-seconds",
         "30",
         "--no-hugo",
+        "--scale-posts",
+        str(SCALE),
         "--out",
         str(out / "work"),
         "--report",
@@ -69,7 +71,7 @@ def test_report_names_the_machine_and_the_command(bench_run: tuple[dict, str]) -
 
 def test_both_builds_ran_and_built_every_post(bench_run: tuple[dict, str]) -> None:
     build = bench_run[0]["build"]
-    for kind in ("handbill", "plain"):
+    for kind in ("handbill", "default", "plain"):
         stats = build[kind]
         assert stats["runs"] == 2 and stats["failed"] == 0
         assert stats["wall_median"] > 0 and stats["cpu_median"] > 0
@@ -78,6 +80,38 @@ def test_both_builds_ran_and_built_every_post(bench_run: tuple[dict, str]) -> No
         assert stats["counts"]["html_files"] > POSTS
     assert build["handbill"]["counts"]["errors"] == 0
     assert build["ratio_wall"] > 0 and build["ratio_cpu"] > 0
+    assert build["ratio_wall_plain"] > 0 and build["ratio_cpu_plain"] > 0
+
+
+def test_headline_is_pelican_as_it_comes(bench_run: tuple[dict, str]) -> None:
+    """Issue 16: the headline compares with Pelican's defaults, not a like-for-like build."""
+    results, report = bench_run
+    settings = Path(results["build"]["default"]["all"][0]["log"]).parents[1] / "defaultconf.py"
+    assert settings.read_text(encoding="utf-8").splitlines() == [
+        'AUTHOR="Bench"',
+        'SITENAME="Bench"',
+        'SITEURL=""',
+        'PATH="content"',
+        'TIMEZONE="Europe/London"',
+        'DEFAULT_LANG="en"',
+        "PLUGINS=[]",
+        "DEFAULT_PAGINATION=10",
+    ]
+    assert "| Full build, Handbill / Pelican as it comes (median CPU) |" in report
+    assert "Headline: Handbill / Pelican as it comes" in report
+    assert "| Pelican as it comes (its defaults, no plugins) |" in report
+    assert "Like-for-like, Handbill / plain Pelican" in report
+
+
+def test_scaling_run_builds_every_post_of_the_bigger_site(bench_run: tuple[dict, str]) -> None:
+    results, report = bench_run
+    big = results["build"]["scaling"]
+    assert big["posts"] == SCALE
+    for kind in ("handbill", "default"):
+        assert big[kind]["counts"]["articles"] == SCALE and big[kind]["counts"]["errors"] == 0
+        assert big[kind]["run"]["returncode"] == 0
+        assert big[kind]["growth_memory"] > 0 and big[kind]["growth_cpu"] > 0
+    assert f"One build of each at {SCALE} posts" in report
 
 
 def test_cached_rebuild_and_profile(bench_run: tuple[dict, str]) -> None:

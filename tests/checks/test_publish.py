@@ -52,8 +52,11 @@ def test_message_names_the_file_and_the_link(
     broken_publish: subprocess.CompletedProcess[str],
 ) -> None:
     log = broken_publish.stdout + broken_publish.stderr
-    assert "posts/broken-link.md: broken link '{filename}/posts/no-such-post.md'" in log
-    assert "no-such-picture.jpg" in log
+    assert (
+        "posts/broken-link.md:7: link: '{filename}/posts/no-such-post.md' leads to no file in "
+        "the site — check the file name"
+    ) in log
+    assert "posts/broken-link.md:9: link: '{static}/images/no-such-picture.jpg'" in log
     assert "Traceback" not in log
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbill_events import generator
+from handbill_events import description, pipeline
 from handbill_events.cache import CACHE_NAME
 
 from .conftest import DATA, build
@@ -20,13 +20,13 @@ BROKEN = Path(__file__).parent / "broken" / "bad-every.yaml"
 def reads(monkeypatch) -> list[str]:
     """The files the events generator parses, build after build."""
     seen: list[str] = []
-    real = generator.read_yaml
+    real = pipeline.read_yaml
 
     def counting(path: Path, rel: str):
         seen.append(rel)
         return real(path, rel)
 
-    monkeypatch.setattr(generator, "read_yaml", counting)
+    monkeypatch.setattr(pipeline, "read_yaml", counting)
     return seen
 
 
@@ -115,13 +115,13 @@ def test_no_cache_without_pelicans_content_cache(tmp_path: Path, reads: list[str
 
 def test_descriptions_are_not_rendered_again(tmp_path: Path, monkeypatch) -> None:
     rendered: list[str] = []
-    real = generator.render_markdown
+    real = description.render_markdown
 
     def counting(text: str, md):
         rendered.append(text)
         return real(text, md)
 
-    monkeypatch.setattr(generator, "render_markdown", counting)
+    monkeypatch.setattr(description, "render_markdown", counting)
     cache = tmp_path / "cache"
     first = files(build(tmp_path, DATA / "site", cache=cache))
     count = len(rendered)

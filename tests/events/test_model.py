@@ -6,8 +6,9 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from handbill_events.description import plain_text
 from handbill_events.load import read_yaml
-from handbill_events.model import build_event, plain_text, when_text
+from handbill_events.model import build_event, when_text
 from handbill_events.present import add_links, rule_text
 from handbill_events.settings import DEFAULTS, from_pelican
 from handbill_events.validate import check_event

@@ -10,7 +10,6 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from outputs import tools
 from outputs.served import ServedSite, SiteHandler
@@ -18,17 +17,6 @@ from outputs.tools import ROOT
 from sitebuild import build_site
 
 SCREENSHOTS = ROOT / "screenshots"
-# Without the networking flags Chromium phones home at start-up, which the tests would then
-# have to tell apart from requests the site makes; the sandbox needs privileges CI lacks.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Screenshots older than this session are leftovers, not worth announcing.
 SESSION_START = time.time()
 
@@ -56,13 +44,6 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def ical_js() -> Path:
     return tools.npm_file(tools.ICAL_JS)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    found = tools.chromium()
-    tools.playwright_driver()
-    return found
 
 
 @pytest.fixture(scope="session")
@@ -96,16 +77,3 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[Browser]:
-    """Debian's Chromium, headless; Playwright gives each launch a fresh temporary profile."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()

@@ -1,0 +1,5 @@
+"""`python -m handbill_preview`: see cli.py."""
+
+from .cli import main
+
+main()

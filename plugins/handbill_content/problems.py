@@ -1,0 +1,61 @@
+"""Mistakes found in posts, pages and other content files: `file:line: field: what — fix`."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# How a problem is logged. An ERROR fails `make publish` (handbill_checks counts them); a
+# WARNING is shown and the (cleaned) page is published; a NOTICE says what the build did on
+# purpose, such as holding back a post dated in the future.
+ERROR, WARNING, NOTICE = "error", "warning", "notice"
+LOG_LEVELS = {ERROR: logging.ERROR, WARNING: logging.WARNING, NOTICE: logging.WARNING}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in one file; `str()` is the line a volunteer sees."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
+
+    def log(self, logger: logging.Logger) -> None:
+        logger.log(LOG_LEVELS[self.level], "%s", self)
+
+
+def normalised(word: str) -> str:
+    """The form two spellings of one name share: case, spaces, hyphens and a plural s."""
+    folded = "".join(ch for ch in word.casefold() if ch.isalnum())
+    return folded.removesuffix("s")
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.8) -> str | None:
+    """The choice `word` was most likely meant to be, or None when none is close.
+
+    Names that differ only in case, spacing, hyphens or a plural s match first; then
+    difflib's ratio, preferring choices with the same first letter (typos rarely hit it).
+    """
+    options = [c for c in dict.fromkeys(choices) if c != word]
+    same = [c for c in options if normalised(c) == normalised(word)]
+    if same:
+        return same[0]
+    folded = {c.casefold(): c for c in options}
+    matches = difflib.get_close_matches(word.casefold(), list(folded), n=3, cutoff=cutoff)
+    matches.sort(key=lambda m: not m.startswith(word[:1].casefold()))
+    return folded[matches[0]] if matches else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.8) -> str:
+    """`did you mean 'X'?`, or "" when nothing is close."""
+    match = closest(word, choices, cutoff)
+    return f"did you mean {match!r}?" if match else ""

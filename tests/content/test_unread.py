@@ -1,0 +1,48 @@
+"""Files nobody reads, on a hand-made content folder: named, and static files left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from handbill_content.unread import unread_files
+from sitebuild import ROOT
+
+
+def scan(content: Path, read: set[str] = frozenset(), static: set[str] = frozenset()) -> list[str]:
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    context = {"generated_content": {}, "static_content": dict.fromkeys(static)}
+    return [str(p) for p in unread_files(context, settings, set(read))]
+
+
+def write(content: Path, rel: str, data: bytes = b"x") -> None:
+    (content / rel).parent.mkdir(parents=True, exist_ok=True)
+    (content / rel).write_bytes(data)
+
+
+def test_static_files_and_event_files_are_left_alone(tmp_path: Path) -> None:
+    write(tmp_path, "images/security.txt")
+    write(tmp_path, "images/chart.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    write(tmp_path, "events/meeting.YAML")
+    write(tmp_path, "events/fair.Yml")
+    write(tmp_path, "events/.events-state.json")
+    write(tmp_path, "posts/.DS_Store")
+    write(tmp_path, "posts/read.md")
+    assert scan(tmp_path, read={"posts/read.md"}) == []
+
+
+def test_a_big_picture_is_a_warning_with_its_size(tmp_path: Path) -> None:
+    write(tmp_path, "images/banner.jpg", b"\xff\xd8\xff\xe0" + bytes(2_400_000))
+    assert scan(tmp_path) == [
+        "images/banner.jpg:1: picture: is 2.4 MB, slow to load on a phone — save it 1600 "
+        "pixels wide, under about 300 KB"
+    ]
+
+
+def test_a_text_file_with_a_post_s_name_is_named(tmp_path: Path) -> None:
+    write(tmp_path, "pages/about.markdwon")
+    assert scan(tmp_path) == [
+        "pages/about.markdwon:1: file name: does not end in .md, so it is not read — "
+        "rename it to pages/about.md"
+    ]
