@@ -218,6 +218,29 @@ def cap_alert(cfg: Config, what: str, cap: int, msg_id: str) -> EmailMessage:
     return msg
 
 
+def refusal_summary(cfg: Config, day: str, counts: dict[str, int], msg_id: str) -> EmailMessage:
+    total = sum(counts.values())
+    msg = _base(
+        cfg, _address(cfg.list.keeper), f"Sign-up limits on {day}: {total} turned away", msg_id
+    )
+    names = {
+        "ip": "too many sign-ups from one network address",
+        "address": "a second confirmation to one address within the day",
+        "global": "over the hourly cap for all confirmations",
+        "leave-ip": "too many leave requests from one network address",
+        "leave-address": "a second leave link to one address within the day",
+    }
+    lines = "\n".join(f"  {n:5d}  {names[k]}" for k, n in counts.items() if n)
+    msg.set_content(
+        f"On {day} (UTC) the sign-up server's limits turned away {total} submissions. "
+        f"Those visitors saw the usual page and got no mail:\n\n{lines}\n\n"
+        f"Only numbers: the server keeps no addresses. Many from one network address can be "
+        f"a stall or a meeting on one wi-fi (see the operators' guide, limits); many second "
+        f"confirmations are usually people trying again.\n"
+    )
+    return msg
+
+
 def delivery_failed(
     cfg: Config, purpose: str, job_id: str, error: str, msg_id: str
 ) -> EmailMessage:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
@@ -18,7 +19,7 @@ from . import messages
 from .config import Config
 from .jobs import confirmation_job, handoff_jobs, leave_job, mail_job, withdrawal_jobs
 from .spool import Spool
-from .store import CounterStore, Keyer, held_mark, hit_all
+from .store import CounterStore, Keyer, held_mark, hit_all, refusal_key
 from .tokens import InvalidToken, Pending, Tokens
 from .validate import (
     BadRequest,
@@ -217,7 +218,10 @@ class SignupService:
             ("global", what, cap, 3600),
         )
         keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
-        passed = hit_all(self.store, keys, self.key("decoy", "timing"), mark)
+        # Counted per day and limit, for the keeper's daily summary (numbers only).
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        turned_away = [refusal_key(self.key, day, kind) for kind, *_ in checks]
+        passed = hit_all(self.store, keys, self.key("decoy", "timing"), mark, turned_away)
         if passed == len(checks):
             return True
         kind = checks[passed][0]

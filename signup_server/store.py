@@ -28,6 +28,8 @@ DECOY_LIMIT, DECOY_WINDOW = 1 << 30, 1.0
 PURGE_BATCH = 500
 # Seconds a "this sign-up was counted" mark is kept: crash recovery reads it within minutes.
 MARK_TTL = 2 * 86400
+# Seconds a count of turned-away sign-ups is kept: long enough for the daily summary.
+REFUSALS_KEPT = 3 * 86400
 
 
 class CounterStore(Protocol):
@@ -40,13 +42,21 @@ class CounterStore(Protocol):
         """Return True only the first time `key` is seen within `ttl` seconds."""
         ...
 
+    def count(self, key: str, window: float) -> int:
+        """How many events `key` had in the last `window` seconds (nothing recorded)."""
+        ...
+
     def marked(self, key: str) -> bool:
         """Whether `key` was set by `first` (or `hit_all`'s `mark`) and has not expired."""
         ...
 
 
 def hit_all(
-    store: CounterStore, checks: Sequence[Check], decoy: str, mark: str | None = None
+    store: CounterStore,
+    checks: Sequence[Check],
+    decoy: str,
+    mark: str | None = None,
+    refused_keys: Sequence[str] | None = None,
 ) -> int:
     """`hit` for each check in order, stopping at the first one over its limit; each check
     after that is done on `decoy` instead (a key that limits nothing), so a refusal costs
@@ -56,7 +66,7 @@ def hit_all(
     (SQLiteStore), else one `hit` each."""
     hits = getattr(store, "hits", None)
     if hits is not None:
-        return hits(checks, decoy, mark)
+        return hits(checks, decoy, mark, refused_keys)
     passed, refused = 0, False
     for key, limit, window in checks:
         if refused:
@@ -65,8 +75,10 @@ def hit_all(
             passed += 1
         else:
             refused = True
-    if mark is not None and not refused:
+    if mark is not None and passed == len(checks):
         store.first(mark, MARK_TTL)
+    elif refused_keys is not None and passed < len(checks):
+        store.hit(refused_keys[passed], DECOY_LIMIT, REFUSALS_KEPT)
     return passed
 
 
@@ -84,6 +96,15 @@ class Keyer:
 def held_mark(keyer: Keyer, job_id: str) -> str:
     """The key that says a held sign-up's limits were counted (Spool.hold, hit_all's mark)."""
     return keyer("held", job_id)
+
+
+# The limits the keeper's daily summary counts refusals of (service._may_confirm's kinds).
+REFUSAL_KINDS = ("ip", "address", "global", "leave-ip", "leave-address")
+
+
+def refusal_key(keyer: Keyer, day: str, kind: str) -> str:
+    """The key counting sign-ups a limit turned away on `day` (YYYY-MM-DD, UTC)."""
+    return keyer("refused", f"{day}:{kind}")
 
 
 class SQLiteStore:
@@ -138,8 +159,15 @@ class SQLiteStore:
             _record(db, key, now)
             return True
 
-    def hits(self, checks: Sequence[Check], decoy: str, mark: str | None = None) -> int:
-        """`hit_all` in one transaction, the mark included."""
+    def hits(
+        self,
+        checks: Sequence[Check],
+        decoy: str,
+        mark: str | None = None,
+        refused_keys: Sequence[str] | None = None,
+    ) -> int:
+        """`hit_all` in one transaction, the mark (all passed) or the refusal count (the
+        key in `refused_keys` at the refusing check's place) included: one write either way."""
         # One transaction for all the checks: one lock and one commit per sign-up, not one
         # per limit. The same statements run whether a check passes or not: a refused
         # check records its event on the decoy key instead.
@@ -158,6 +186,8 @@ class SQLiteStore:
                     "INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)",
                     (mark, now + MARK_TTL),
                 )
+            elif refused_keys is not None and refused:
+                _record(db, refused_keys[passed], now)
         return passed
 
     def first(self, key: str, ttl: float) -> bool:
@@ -168,6 +198,12 @@ class SQLiteStore:
                 return False
             db.execute("INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)", (key, now + ttl))
             return True
+
+    def count(self, key: str, window: float) -> int:
+        """How many events `key` had in the last `window` seconds (nothing recorded)."""
+        since = self._clock() - window
+        sql = "SELECT COUNT(*) FROM hits WHERE key = ? AND at > ?"
+        return self._connect().execute(sql, (key, since)).fetchone()[0]
 
     def marked(self, key: str) -> bool:
         row = self._connect().execute("SELECT until FROM marks WHERE key = ?", (key,)).fetchone()
@@ -265,6 +301,9 @@ class MemoryStore:
 
     def marked(self, key: str) -> bool:
         return self._marks.get(key, 0) > self._clock()
+
+    def count(self, key: str, window: float) -> int:
+        return sum(1 for t in self._hits.get(key, []) if t > self._clock() - window)
 
 
 class _Transaction:

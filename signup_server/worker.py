@@ -25,7 +25,7 @@ from . import messages
 from .config import Config
 from .jobs import mail_job, render
 from .spool import WORKER_LOCK, Job, Spool
-from .store import Keyer, SQLiteStore, held_mark
+from .store import REFUSAL_KINDS, REFUSALS_KEPT, Keyer, SQLiteStore, held_mark, refusal_key
 
 log = logging.getLogger(__name__)
 DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
@@ -290,15 +290,36 @@ class Worker:
         if self.store is not None:
             self.store.purge(max(COUNTERS_KEPT, limits.per_ip_window, limits.per_address_window))
 
+    def send_refusal_summary(self, now: float | None = None) -> bool:
+        """Once a day, the keeper gets yesterday's count of submissions the limits turned
+        away (numbers only), if there were any: the visitors were told "check your email",
+        so nobody else would notice. True if it was queued."""
+        if self.store is None:
+            return False
+        day = time.strftime("%Y-%m-%d", time.gmtime((now or time.time()) - 86400))
+        counts = {
+            kind: self.store.count(refusal_key(self._keyer, day, kind), REFUSALS_KEPT)
+            for kind in REFUSAL_KINDS
+        }
+        if not any(counts.values()):
+            return False
+        if not self.store.first(self._keyer("summary", day), REFUSALS_KEPT):
+            return False  # already sent (another worker, or before a restart)
+        job_id = f"summary-{day}"
+        msg = messages.refusal_summary(self.cfg, day, counts, job_id)
+        return self.spool.put(mail_job(job_id, "alert", msg, self.cfg.mail_from))
+
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
         self.recover()
         last_purge = time.time()
         self.tidy()
+        self.send_refusal_summary()
         while stop is None or not stop.is_set():
             self.run_once()
             if time.time() - last_purge > 3600:
                 self.recover()
                 self.tidy()
+                self.send_refusal_summary()
                 last_purge = time.time()
             if stop is not None:
                 stop.wait(poll)
