@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pelican.readers import MarkdownReader
+from handbill_markdown.reader import ReusingMarkdownReader
 
 from . import active, settings as content_settings
 from .fields import apply, check_fields
@@ -48,8 +48,12 @@ class Facts:
         return any(name == key for name, _ in self.lines) or any(m == key for _, m in self.meant)
 
 
-class HandbillMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, reporting the file's mistakes instead of failing on them."""
+class HandbillMarkdownReader(ReusingMarkdownReader):
+    """Pelican's Markdown reader, reporting the file's mistakes instead of failing on them.
+
+    It converts with handbill_markdown's reader (one Markdown instance per build, the same
+    HTML): both plugins register a reader for `.md`, and Pelican keeps only one per extension.
+    """
 
     file_extensions: ClassVar[list[str]] = [*READ_EXTENSIONS, *TEXT_EXTENSIONS]
 
