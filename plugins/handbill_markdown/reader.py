@@ -20,7 +20,9 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-log = logging.getLogger(__name__)
+# The warnings Pelican's own MarkdownReader gives, under its logger's name, so that what
+# filters Pelican's (LOG_FILTER, handbill_content's quieter messages) filters these too.
+log = logging.getLogger("pelican.readers")
 
 
 class ReusingMarkdownReader(MarkdownReader):
