@@ -222,7 +222,10 @@ def test_a_mistake_in_handbill_publish_settings_is_named(project: Path) -> None:
 def make_dry_run(target: str) -> str:
     from sitebuild import ROOT
 
-    dry = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
+    # --no-print-directory: under `make test` (MAKELEVEL set) make would add "Leaving directory"
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", target], cwd=ROOT, capture_output=True, text=True
+    )
     return dry.stdout.strip().splitlines()[-1]
 
 
