@@ -150,18 +150,18 @@ SYNTAX = [
     (
         "per_ip = 5 ",
         "per_ip 5 ",
-        ":100: not valid TOML: Expected '=' after a key in a key/value "
+        ":111: not valid TOML: Expected '=' after a key in a key/value "
         "pair — see signup.example.toml",
     ),
     (
         "per_ip = 5 ",
         "per_ip = 5 \nper_ip = 6 ",
-        ":101: not valid TOML: Cannot overwrite a value — see signup.example.toml",
+        ":112: not valid TOML: Cannot overwrite a value — see signup.example.toml",
     ),
     (
         "ask_name = false",
         "ask_name = False",
-        ":57: not valid TOML: Invalid value — TOML writes true and false in lower case",
+        ":66: not valid TOML: Invalid value — TOML writes true and false in lower case",
     ),
 ]
 
