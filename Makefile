@@ -10,7 +10,7 @@ OUTPUT := output
 PREVIEW := preview
 PORT ?= 8000
 
-.PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-smoke
+.PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-ratio bench-smoke
 
 help:
 	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds and refreshes on save)"
@@ -22,6 +22,7 @@ help:
 	@echo "make clean    remove $(PREVIEW)/ and the build cache (the published site stays)"
 	@echo "make lint     check the code style with ruff"
 	@echo "make bench    benchmark the build and the sign-up server (POSTS=2000 EVENTS=300 ...); writes docs/benchmarks.md"
+	@echo "make bench-ratio  only Handbill / Pelican as it comes; fails over 1.0 (POSTS=... ROUNDS=...)"
 
 $(READY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -90,6 +91,10 @@ BENCH_ARGS = --posts $(POSTS) --events $(EVENTS) --series $(SERIES) --rounds $(R
 bench: $(READY)
 	$(BIN)/python -m bench.run $(BENCH_ARGS) --out $(BENCH_OUT) \
 		--command "make bench POSTS=$(POSTS) EVENTS=$(EVENTS) SERIES=$(SERIES) ROUNDS=$(ROUNDS) ICS_SERIES=$(ICS_SERIES) REQUESTS=$(REQUESTS) SCALE=$(SCALE)"
+
+# The headline alone: Handbill / Pelican as it comes; fails over 1.0 (docs/benchmarks.md).
+bench-ratio: $(READY)
+	$(BIN)/python -m bench.ratio --posts $(POSTS) --events $(EVENTS) --series $(SERIES) --rounds $(ROUNDS)
 
 # The same at a tiny size, as CI runs it: tests/bench/test_bench_smoke.py (no timing checks).
 bench-smoke: $(READY)

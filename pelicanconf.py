@@ -25,6 +25,9 @@ LINKS = (
 # --- Where things are ---------------------------------------------------------
 SITEURL = ""
 PATH = "content"
+# Previews go to preview/ (also for a bare `pelican content`); output/ is the published site,
+# which only `make publish` changes.
+OUTPUT_PATH = "preview"
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
@@ -37,6 +40,8 @@ PLUGINS = [
     "handbill_events",
     "handbill_signup",
     "handbill_rendercache",
+    "handbill_theme",
+    "handbill_markdown",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
@@ -127,11 +132,14 @@ SOCIAL_IMAGE_ALT = ""
 # always valid HTML. Content and summaries are HTML already and are marked |safe in the theme.
 # Pelican makes a new template environment for every build (also each `make serve` rebuild),
 # so checking template files for changes on every page (auto_reload) would only cost time.
+# The theme's `{% once %}` tag (menus, footer, sidebar: the same on every page, rendered once
+# per build) comes from plugins/handbill_theme/jinja.py.
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "autoescape": True,
     "auto_reload": False,
+    "extensions": ["handbill_theme.jinja.BuildOnce"],
 }
 
 # --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---

@@ -487,6 +487,12 @@ def render(results: dict[str, Any]) -> str:
         "",
         *targets(results),
         "",
+        "**The rule:** a full build of Handbill takes at most as long as Pelican as it comes "
+        "on the same posts (first three targets, ≤ 1.00 x). A change that adds work to "
+        "every page or post checks it with `make bench-ratio POSTS=2000 EVENTS=300 "
+        'ROUNDS=3`, which fails over 1.0; docs/architecture.md ("Build speed: the rule") '
+        "lists what keeps Handbill under it.",
+        "",
         "## Full builds",
         "",
         *builds(b),

@@ -13,12 +13,34 @@ options.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
+
+import markdown
 from markdown import Markdown
 from markdown.extensions.smarty import SmartyExtension
 from markdown.treeprocessors import InlineProcessor
 
+log = logging.getLogger(__name__)
+
 # A superset of what any smarty pattern matches (each match contains one of these).
 TRIGGERS = ("'", '"', "--", "...", "<<", ">>")
+# The private method overridden below, as Markdown 3.x names and calls it.
+PRIVATE = "_InlineProcessor__handleInline"
+PRIVATE_PARAMETERS = ["self", "data", "patternIndex"]
+
+
+@functools.cache
+def markdown_mismatch() -> str | None:
+    """Whether this Markdown still has the private method SkipPlainText overrides."""
+    method = vars(InlineProcessor).get(PRIVATE)
+    if method is None:
+        return f"InlineProcessor has no {PRIVATE}"
+    parameters = list(inspect.signature(method).parameters)
+    if parameters != PRIVATE_PARAMETERS:
+        return f"{PRIVATE} now takes {parameters}"
+    return None
 
 
 class SkipPlainText(InlineProcessor):
@@ -39,6 +61,15 @@ class FastSmartyExtension(SmartyExtension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         super().extendMarkdown(md)
+        mismatch = markdown_mismatch()
+        if mismatch:
+            # Stock smarty then does the work: the same HTML, about a quarter slower build.
+            log.warning(
+                "handbill_markdown.smarty: Markdown %s changed (%s); using stock smarty",
+                markdown.__version__,
+                mismatch,
+            )
+            return
         stock = md.treeprocessors["smarty"]
         fast = SkipPlainText(md)
         fast.inlinePatterns = stock.inlinePatterns

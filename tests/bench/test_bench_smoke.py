@@ -101,6 +101,7 @@ def test_headline_is_pelican_as_it_comes(bench_run: tuple[dict, str]) -> None:
     assert "Headline: Handbill / Pelican as it comes" in report
     assert "| Pelican as it comes (its defaults, no plugins) |" in report
     assert "Like-for-like, Handbill / plain Pelican" in report
+    assert "**The rule:**" in report and "make bench-ratio" in report
 
 
 def test_scaling_run_builds_every_post_of_the_bigger_site(bench_run: tuple[dict, str]) -> None:

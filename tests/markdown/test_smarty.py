@@ -1,12 +1,13 @@
 """handbill_markdown.smarty gives exactly the HTML of Markdown's stock smarty, for less work."""
 
+import logging
 from pathlib import Path
 
 import markdown
 import pytest
 from markdown.treeprocessors import InlineProcessor
 
-from handbill_markdown.smarty import SkipPlainText
+from handbill_markdown.smarty import PRIVATE, SkipPlainText, markdown_mismatch
 from sitebuild import CONTENT
 
 STOCK = "markdown.extensions.smarty"
@@ -105,6 +106,31 @@ def test_text_without_quotes_dashes_or_dots_is_passed_over(
     monkeypatch.setattr(InlineProcessor, "_InlineProcessor__handleInline", counting)
     convert(FAST, 'Plain words only.\n\nSome *more* words.\n\nIt\'s "quoted".')
     assert seen == ['It\'s "quoted".']
+
+
+def test_markdown_still_has_the_private_method_smarty_overrides() -> None:
+    """The one reach-in of handbill_markdown (docs/architecture.md): fails loudly on the
+    Markdown release that renames or changes InlineProcessor.__handleInline."""
+    assert markdown_mismatch() is None, (
+        f"Markdown {markdown.__version__}: {markdown_mismatch()}. handbill_markdown.smarty "
+        "falls back to stock smarty (same HTML, slower): update plugins/handbill_markdown"
+    )
+
+
+def test_a_changed_markdown_falls_back_to_stock_smarty(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def renamed(self: InlineProcessor, data: str, pattern_index: int = 0) -> str:
+        return data
+
+    monkeypatch.setattr(InlineProcessor, PRIVATE, renamed)
+    markdown_mismatch.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert convert(FAST, TRICKY) == convert(STOCK, TRICKY)
+    finally:
+        markdown_mismatch.cache_clear()
+    assert "using stock smarty" in caplog.text
 
 
 def test_the_site_uses_it() -> None:

@@ -1,0 +1,80 @@
+"""Pelican's Markdown reader, converting every file of a build with the same two Markdown
+instances instead of a new one per file.
+
+Pelican's MarkdownReader makes a `markdown.Markdown` for each file it reads, which loads and
+sets up every extension in MARKDOWN again: about 5 % of a 2,000-post build. Markdown's own
+way to convert many texts with one instance is `reset()` between them, which clears what
+every extension keeps from the last text. This reader does that, with one instance for the
+documents (with the meta extension that reads the metadata block) and one without it for
+metadata fields that are Markdown (`FORMATTED_FIELDS`, such as `summary`), as Pelican
+converts those. Everything else is Pelican's: the same settings, metadata processing and
+duplicate-field warnings, so the output is the same (`tests/markdown/test_reader.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from markdown import Markdown
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
+from pelican.utils import pelican_open
+
+# The warnings Pelican's own MarkdownReader gives, under its logger's name, so that what
+# filters Pelican's (LOG_FILTER, handbill_content's quieter messages) filters these too.
+log = logging.getLogger("pelican.readers")
+
+
+class ReusingMarkdownReader(MarkdownReader):
+    """MarkdownReader with one Markdown instance per build for documents, one for fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # completes settings["MARKDOWN"] as Pelican does
+        self.documents: Markdown | None = None
+        self.fields: Markdown | None = None
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        if self.documents is None:
+            self.documents = Markdown(**self.settings["MARKDOWN"])
+        md = self.documents
+        md.reset()
+        with pelican_open(source_path) as text:
+            content = md.convert(text)
+        meta = getattr(md, "Meta", None)
+        return content, self.metadata(meta, source_path) if meta is not None else {}
+
+    def metadata(self, meta: dict[str, list[str]], source_path: str) -> dict[str, Any]:
+        """The metadata block's fields, processed as Pelican's MarkdownReader does."""
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if name in self.settings["FORMATTED_FIELDS"]:
+                output[name] = self.process_metadata(name, self.field("\n".join(value)))
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    log.warning(
+                        "Duplicate definition of `%s` for %s. Using first one.",
+                        name,
+                        source_path,
+                    )
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        return output
+
+    def field(self, text: str) -> str:
+        """A metadata field in Markdown, converted without reading a metadata block."""
+        if self.fields is None:
+            self.fields = Markdown(**self.settings["MARKDOWN"])
+            self.fields.preprocessors.deregister("meta")
+        self.fields.reset()
+        return self.fields.convert(text)
+
+
+def use_reusing_reader(readers: Readers) -> None:
+    """Read Markdown files with ReusingMarkdownReader (the readers_init signal)."""
+    for extension in MarkdownReader.file_extensions:
+        if readers.reader_classes.get(extension) is MarkdownReader:
+            readers.reader_classes[extension] = ReusingMarkdownReader

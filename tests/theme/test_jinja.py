@@ -1,0 +1,81 @@
+"""handbill_theme.jinja: `{% once %}` renders a block once per key and build; templates are
+compiled once per process."""
+
+import jinja2
+import pytest
+
+from handbill_theme.jinja import COMPILED, BuildOnce
+
+TEMPLATES = {
+    "page.html": (
+        "{% once 'footer', SITEURL %}<footer>{{ counter() }} {{ SITEURL }}</footer>{% endonce %}"
+        "|{% once 'other' %}{{ counter() }}{% endonce %}"
+    ),
+}
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.DictLoader(TEMPLATES), extensions=[BuildOnce], autoescape=True
+    )
+
+
+def counter_global() -> object:
+    calls = []
+
+    def counter() -> int:
+        calls.append(1)
+        return len(calls)
+
+    return counter
+
+
+def test_once_renders_the_block_once_per_key() -> None:
+    env = environment()
+    env.globals["counter"] = counter_global()
+    page = env.get_template("page.html")
+    first = page.render(SITEURL="https://a.example")
+    assert first == "<footer>1 https://a.example</footer>|2"
+    # Same key: the text rendered the first time, though the counter has moved on.
+    assert page.render(SITEURL="https://a.example") == first
+    # Another SITEURL (RELATIVE_URLS gives each folder its own): rendered again for it.
+    assert page.render(SITEURL="..") == "<footer>3 ..</footer>|2"
+
+
+def test_each_environment_renders_afresh() -> None:
+    """Pelican makes new environments for every build, so a rebuild never sees old text."""
+    for expected in ("<footer>1 x</footer>|2", "<footer>1 x</footer>|2"):
+        env = environment()
+        env.globals["counter"] = counter_global()
+        assert env.get_template("page.html").render(SITEURL="x") == expected
+
+
+def test_once_keeps_autoescaping() -> None:
+    env = environment()
+    env.globals["counter"] = lambda: "<b>"
+    assert env.get_template("page.html").render(SITEURL="&") == (
+        "<footer>&lt;b&gt; &amp;</footer>|&lt;b&gt;"
+    )
+
+
+def test_a_key_that_cannot_be_kept_fails_loudly() -> None:
+    env = jinja2.Environment(extensions=[BuildOnce])
+    with pytest.raises(TypeError):
+        env.from_string("{% once items %}x{% endonce %}").render(items=[1])
+
+
+def test_environments_share_compiled_templates() -> None:
+    name = "shared-compile-test.html"
+    loader = jinja2.DictLoader({name: "{{ 1 + 1 }} {{ value }}"})
+    first = jinja2.Environment(loader=loader, extensions=[BuildOnce])
+    assert first.bytecode_cache is COMPILED
+    first.get_template(name)
+    compiled = dict(COMPILED.code)
+    second = jinja2.Environment(loader=loader, extensions=[BuildOnce])
+    assert second.get_template(name).render(value="x") == "2 x"
+    assert COMPILED.code == compiled  # nothing compiled a second time
+    # An edited template is compiled again, not served from the cache.
+    edited = jinja2.Environment(
+        loader=jinja2.DictLoader({name: "{{ 2 + 2 }}"}), extensions=[BuildOnce]
+    )
+    assert edited.get_template(name).render() == "4"
