@@ -42,6 +42,7 @@ class Pages(StrictModel):
     leave_form: str = "/join/leave/"
     leave_check_email: str = "/join/leave/check-your-email/"
     left: str = "/join/left/"
+    stall: str = "/join/stall/"
 
     @field_validator("*")
     @classmethod
@@ -156,6 +157,18 @@ class Limits(StrictModel):
     contact_per_hour: int = Field(20, ge=0)
 
 
+class Stall(StrictModel):
+    """Stall mode: a stall or meeting takes many sign-ups from one network address. Opened
+    for one form and a few hours with `handbill-signup stall open`; its code is typed into
+    the stall page's form (a POST field: never in a URL, an access log or on a poster)."""
+
+    # Sign-ups per [limits] per_ip_window from the stall's network address while it is
+    # open: a higher limit, still a limit (per address and hourly caps are unchanged).
+    per_ip: int = Field(60, ge=1)
+    # The longest a stall may stay open.
+    max_hours: float = Field(12, gt=0, le=48)
+
+
 class SignupConfig(StrictModel):
     """The whole of `signup.toml`, with its defaults."""
 
@@ -167,6 +180,7 @@ class SignupConfig(StrictModel):
     list_: MailingList = Field(default_factory=MailingList, alias="list")
     contact: Contact = Field(default_factory=Contact)
     limits: Limits = Field(default_factory=Limits)
+    stall: Stall = Field(default_factory=Stall)
     _source: str = PrivateAttr("signup.toml")
 
     @property

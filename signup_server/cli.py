@@ -128,6 +128,36 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
     return 0 if result.retried == result.failed == result.deferred == 0 else 1
 
 
+def _stall(cfg: Config, args: argparse.Namespace) -> int:
+    """Stall mode: open one for a form and a few hours (a code to give the volunteers at the
+    stall, shown once), list the open ones, or close them all."""
+    import secrets
+
+    from .store import Keyer
+
+    store = SQLiteStore(cfg.state_file)
+    if args.stall_command == "close":
+        say(f"closed {store.close_stalls()} stall(s)")
+        return 0
+    if args.stall_command == "list":
+        for form, until, per_ip in store.stalls():
+            say(f"  {form}: open until {_when(until)}, {per_ip} sign-ups per network address")
+        return 0
+    if not 0 < args.hours <= cfg.stall.max_hours:
+        sys.stderr.write(f"handbill-signup: --hours must be between 0 and {cfg.stall.max_hours}\n")
+        return 2
+    code = secrets.token_hex(5)
+    until = time.time() + args.hours * 3600
+    per_ip = args.per_ip or cfg.stall.per_ip
+    store.open_stall(Keyer(cfg.secret_keys[-1])("stall", code), args.form, until, per_ip)
+    say(
+        f"stall open for the {args.form} form until {_when(until)}: up to {per_ip} sign-ups "
+        f"per {cfg.limits.per_ip_window // 60} minutes from one network address.\n"
+        f"Stall code (give it to the volunteers; never print it on a poster): {code}"
+    )
+    return 0
+
+
 def _check(cfg: Config, args: argparse.Namespace) -> int:
     say(f"OK: {cfg.group_name}, list backend {cfg.list.backend}, server at {cfg.public_url}")
     return 0
@@ -161,6 +191,20 @@ def parser() -> argparse.ArgumentParser:
         help="CPU priority below the web server: nice, SCHED_IDLE (0: same as the server)",
     )
     command("check", _check, "check the configuration")
+    stall = sub.add_parser("stall", help="stall mode: many sign-ups from one network address")
+    stall_sub = stall.add_subparsers(dest="stall_command", required=True)
+    for name, text in (
+        ("open", "open a stall for a few hours; prints its code"),
+        ("list", "the open stalls"),
+        ("close", "close every stall now"),
+    ):
+        sp = stall_sub.add_parser(name, help=text)
+        sp.add_argument("--config", "-c", required=True)
+        sp.set_defaults(func=_stall)
+        if name == "open":
+            sp.add_argument("--form", choices=["join"], default="join")
+            sp.add_argument("--hours", type=float, required=True, help="how long it stays open")
+            sp.add_argument("--per-ip", type=int, default=0, help="default: [stall] per_ip")
     spool = sub.add_parser("spool", help="show or drain the mail spool")
     spool_sub = spool.add_subparsers(dest="spool_command", required=True)
     for name, func, text in (

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from handbill_config import ConfigError, SignupConfig, load_signup_config
 from handbill_config.consent import Consent
-from handbill_config.signup import Limits, MailingList, Pages, Smtp
+from handbill_config.signup import Limits, MailingList, Pages, Smtp, Stall
 
 from .backends import Backend, backend_for
 from .validate import FieldErrors, clean_email, header_safe
@@ -46,6 +46,7 @@ class Config:
     smtp: Smtp
     smtp_password: str | None
     limits: Limits
+    stall: Stall
     spool_dir: Path
     state_file: Path
     token_max_age: int  # seconds
@@ -106,6 +107,7 @@ def config_from_file(
         smtp=file.mail.smtp,
         smtp_password=env.get(file.mail.smtp.password_env) or None,
         limits=file.limits,
+        stall=file.stall,
         spool_dir=base / server.spool_dir,
         state_file=base / server.state_file,
         token_max_age=int(server.token_max_age_hours * 3600),

@@ -136,7 +136,7 @@ class SignupService:
     # --- subscribe -------------------------------------------------------------------
 
     def allowed_subscribe_fields(self) -> set[str]:
-        allowed = {"email", "consent", "consent_version", HONEYPOT}
+        allowed = {"email", "consent", "consent_version", HONEYPOT, "stall"}
         return allowed | {"name"} if self.cfg.ask_name else allowed
 
     def _validate_subscribe(self, fields: dict[str, str]) -> tuple[Pending | None, dict]:
@@ -177,15 +177,31 @@ class SignupService:
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
         job = confirmation_job(job_id, pending.email, link, self.leave_url(pending.email))
-        return self._hold_count_queue(job, visitor.ip, pending.email, "confirmation")
+        stall = self.open_stall(fields.get("stall", ""), "join")
+        return self._hold_count_queue(job, visitor.ip, pending.email, "confirmation", stall)
+
+    def open_stall(self, code: str, form: str) -> tuple[str, int] | None:
+        """Stall mode: the stall's id and raised per-IP limit if `code` opens a stall for
+        this form now, else None (a wrong or expired code changes nothing, and the answer
+        is the usual one, so guessing codes teaches nothing)."""
+        lookup = getattr(self.store, "stall", None)
+        if not code or lookup is None or len(code) > 64:
+            return None
+        key = self.key("stall", code.strip().lower())
+        found = lookup(key)
+        if found is None or found[0] != form:
+            return None
+        return key, found[1]
 
     def leave_url(self, email: str) -> str:
         return f"{self.cfg.public_url}/leave?t={self.tokens.make_leave(email)}"
 
-    def _hold_count_queue(self, job, ip: str, email: str, what: str) -> Outcome:
+    def _hold_count_queue(
+        self, job, ip: str, email: str, what: str, stall: tuple[str, int] | None = None
+    ) -> Outcome:
         try:
             self.spool.hold(job)
-            allowed = self._may_confirm(ip, email, held_mark(self.key, job.id), what)
+            allowed = self._may_confirm(ip, email, held_mark(self.key, job.id), what, stall)
             if allowed:
                 self.spool.release(job)
             else:
@@ -199,7 +215,9 @@ class SignupService:
             log.info("%s queued for %s", what, self.key("address", email)[:16])
         return OK
 
-    def _may_confirm(self, ip: str, email: str, mark: str, purpose: str) -> bool:
+    def _may_confirm(
+        self, ip: str, email: str, mark: str, purpose: str, stall: tuple[str, int] | None = None
+    ) -> bool:
         """The three limits on mail to a visitor's address (confirmations and leave links
         counted apart, so asking to leave never uses up a day's join mail), counted in one
         store transaction. A check after one that said no is done on a decoy key, so a
@@ -207,8 +225,14 @@ class SignupService:
         limits = self.cfg.limits
         what, cap = "confirmations", limits.confirmations_per_hour
         prefix = "" if purpose == "confirmation" else "leave-"
+        ip_check = (f"{prefix}ip", client_key(ip), limits.per_ip, limits.per_ip_window)
+        if stall is not None:
+            # The stall's own, higher per-IP limit, counted apart from the network's usual
+            # one; the per-address limit and the hourly cap stay as they are.
+            stall_key, per_ip = stall
+            ip_check = ("ip", f"{stall_key}:{client_key(ip)}", per_ip, limits.per_ip_window)
         checks = (
-            (f"{prefix}ip", client_key(ip), limits.per_ip, limits.per_ip_window),
+            ip_check,
             (
                 f"{prefix}address",
                 mailbox_key(email),

@@ -135,6 +135,10 @@ class SQLiteStore:
             db.execute("CREATE INDEX IF NOT EXISTS hits_key ON hits (key, at)")
             db.execute("CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, until REAL)")
             db.execute("CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS stalls "
+                "(key TEXT PRIMARY KEY, form TEXT, until REAL, per_ip INTEGER)"
+            )
         with self._tx() as db:
             _recount(db)  # a database from before `counts`, or written by an older version
 
@@ -198,6 +202,34 @@ class SQLiteStore:
                 return False
             db.execute("INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)", (key, now + ttl))
             return True
+
+    def open_stall(self, key: str, form: str, until: float, per_ip: int) -> None:
+        """Stall mode (see service.Stall): `key` is the HMAC of the stall's code."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO stalls (key, form, until, per_ip) VALUES (?, ?, ?, ?)",
+                (key, form, until, per_ip),
+            )
+
+    def close_stalls(self) -> int:
+        with self._tx() as db:
+            return db.execute("DELETE FROM stalls").rowcount
+
+    def stall(self, key: str) -> tuple[str, int] | None:
+        """The form and raised per-IP limit of an open stall, or None."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT form, per_ip FROM stalls WHERE key = ? AND until > ?", (key, self._clock())
+            )
+            .fetchone()
+        )
+        return (row[0], row[1]) if row else None
+
+    def stalls(self) -> list[tuple[str, float, int]]:
+        """Open stalls: form, until, per_ip (no codes: the store has only their HMACs)."""
+        sql = "SELECT form, until, per_ip FROM stalls WHERE until > ? ORDER BY until"
+        return self._connect().execute(sql, (self._clock(),)).fetchall()
 
     def count(self, key: str, window: float) -> int:
         """How many events `key` had in the last `window` seconds (nothing recorded)."""

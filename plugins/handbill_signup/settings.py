@@ -44,6 +44,7 @@ class PageOverrides(StrictModel):
     leave_form: str | None = None
     leave_check_email: str | None = None
     left: str | None = None
+    stall: str | None = None
 
     @field_validator("*")
     @classmethod
@@ -92,6 +93,7 @@ RESULT_PAGES = (
     "leave_form",
     "leave_check_email",
     "left",
+    "stall",
 )
 
 

@@ -236,3 +236,31 @@ def test_leave_from_the_site_in_a_real_browser(signup_site: SignupSite, page: Pa
     assert record["Subject"] == "Left Anytown news"
     text = record.get_body(("plain",)).get_content()
     assert f"email: {LEAVER}" in text and "withdrawn_at:" in text
+
+
+def test_stall_page_takes_many_signups_from_one_place(signup_site: SignupSite, page: Page) -> None:
+    """Stall mode in the browser: the code typed into the stall page's password field, many
+    people from one address (here: all of them from 127.0.0.1), each gets their mail."""
+    command = ["stall", "open", "--hours", "1", "--per-ip", "20", "-c", str(signup_site.config)]
+    opened = subprocess.run(
+        [str(SIGNUP), *command],
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    code = opened.stdout.strip().rsplit(" ", 1)[1]
+    people = [f"stall.visitor{i}@example.org" for i in range(7)]  # above the usual 5
+    for email in people:
+        page.goto(f"{signup_site.url}/join/stall/")
+        form = page.locator("form.join-form").first
+        form.locator("input[type=email]").fill(email)
+        form.locator("input[type=checkbox][required]").check()
+        form.locator("input[name=stall]").fill(code)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert page.url == f"{signup_site.url}/join/check-your-email/", page.url
+        assert code not in page.url
+    for email in people:
+        signup_site.deliver(email)

@@ -123,9 +123,32 @@ def test_result_pages_are_built(with_server, path, title):
 
 def test_result_pages_match_the_server_redirects(with_server):
     cfg = load_config(ROOT / "signup.example.toml", env())
-    for name in ("check_email", "welcome", "expired", "try_later", "contact_sent"):
+    for name in (
+        "check_email",
+        "welcome",
+        "expired",
+        "try_later",
+        "contact_sent",
+        "leave_form",
+        "leave_check_email",
+        "left",
+    ):
         path = getattr(cfg.pages, name).strip("/")
         assert (with_server / path / "index.html").is_file(), name
+
+
+def test_leave_and_stall_pages_have_their_forms(with_server):
+    leave = page(with_server, "join/leave")
+    form = leave.select_one("form.hb-leave")
+    assert form["method"] == "post" and form["action"].endswith("/signup/leave-request")
+    assert form.select_one("input[type=email][name=email][required]")
+    assert leave.select_one("meta[name=robots]")["content"] == "noindex"
+    welcome = page(with_server, "join/welcome")
+    assert welcome.select_one("a[href$='/join/leave/']"), "the way out is linked"
+    stall = page(with_server, "join/stall")
+    code = stall.select_one("form input[name=stall]")
+    assert code["type"] == "password" and code["autocomplete"] == "off"
+    assert stall.select_one("form")["action"].endswith("/signup/subscribe")
 
 
 def test_consent_json_hashes_match(with_server):
