@@ -20,7 +20,9 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-log = logging.getLogger(__name__)
+# Pelican's own logger for what Pelican's reader would say: filters on it (handbill_content
+# reports duplicate fields itself and quiets Pelican's message) then apply here too.
+log = logging.getLogger("pelican.readers")
 
 
 class ReusingMarkdownReader(MarkdownReader):
