@@ -25,6 +25,10 @@ from pelican.utils import pelican_open
 log = logging.getLogger("pelican.readers")
 
 
+# Fields whose parsing (dateutil) depends on the text alone, and whose values are immutable.
+DATES = ("date", "modified")
+
+
 class ReusingMarkdownReader(MarkdownReader):
     """MarkdownReader with one Markdown instance per build for documents, one for fields."""
 
@@ -32,6 +36,17 @@ class ReusingMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)  # completes settings["MARKDOWN"] as Pelican does
         self.documents: Markdown | None = None
         self.fields: Markdown | None = None
+        self.dates: dict[tuple[str, str], Any] = {}
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """Pelican's, but each date text is parsed once per build: a plugin's reader that
+        checks a file's fields first (handbill_content) asks for the same date again."""
+        if name not in DATES or not isinstance(value, str):
+            return super().process_metadata(name, value)
+        key = (name, value)
+        if key not in self.dates:
+            self.dates[key] = super().process_metadata(name, value)
+        return self.dates[key]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         if self.documents is None:

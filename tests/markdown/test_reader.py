@@ -88,3 +88,11 @@ def test_a_plugins_own_markdown_reader_converts_through_the_reuse(tmp_path: Path
         assert content.endswith("<!-- checked -->")
         assert (content, metadata) == Checking(settings()).read(str(path))
     assert reader.documents is not None  # converted by the one instance
+
+
+def test_each_date_text_is_parsed_once_per_build(tmp_path: Path) -> None:
+    reader = ReusingMarkdownReader(settings())
+    first = reader.process_metadata("date", "2026-03-01 18:00")
+    assert first == MarkdownReader(settings()).process_metadata("date", "2026-03-01 18:00")
+    assert reader.process_metadata("date", "2026-03-01 18:00") is first
+    assert reader.process_metadata("title", "A title") == "A title"
