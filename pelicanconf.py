@@ -25,6 +25,9 @@ LINKS = (
 # --- Where things are ---------------------------------------------------------
 SITEURL = ""
 PATH = "content"
+# Previews go to preview/ (also for a bare `pelican content`); output/ is the published site,
+# which only `make publish` changes.
+OUTPUT_PATH = "preview"
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]

@@ -31,11 +31,11 @@ TIMEZONE = "Europe/London"
 
 
 def load_events(folder: Path) -> tuple[list[Any], Any]:
-    """The events plugin's own load -> validate -> model steps, as its generator runs them."""
-    from handbill_events.load import read_yaml
-    from handbill_events.model import build_event
+    """The events plugin's own load -> validate -> model steps, through the functions its
+    generator calls for each file (handbill_events.pipeline)."""
+    from handbill_events.description import new_markdown, render
+    from handbill_events.pipeline import model_event, validate_file
     from handbill_events.settings import from_pelican
-    from handbill_events.validate import check_event
 
     cfg = from_pelican(
         {
@@ -45,16 +45,15 @@ def load_events(folder: Path) -> tuple[list[Any], Any]:
             "HANDBILL_EVENTS": {"now": NOW.isoformat()},
         }
     )
+    md = new_markdown(None)
     events = []
     for path in sorted(folder.glob("*.yaml")):
-        data, problems = read_yaml(path, path.name)
-        spec, more = check_event(data, path.name, path.stem, TIMEZONE, "events")
-        if problems or more or spec is None:
-            raise ValueError(f"{path.name}: {[str(p) for p in problems + more]}")
-        event = build_event(spec, cfg, None)
-        event.url = f"events/{spec.slug}/"
-        event.ics_save_as = f"{event.url}{spec.slug}.ics"
-        events.append(event)
+        read = validate_file(path, path.name, TIMEZONE, "events")
+        made = model_event(read.spec, cfg, lambda text: render(text, md)) if read.spec else None
+        problems = read.problems + (made.problems if made else [])
+        if problems or made is None or made.event is None:
+            raise ValueError(f"{path.name}: {[str(p) for p in problems]}")
+        events.append(made.event)
     return events, cfg
 
 

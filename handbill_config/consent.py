@@ -46,6 +46,18 @@ class Consent:
         return (self.current, *self.previous)
 
 
+def placeholders_ok(text: str) -> str:
+    """The wording may name the group as {group} and nothing else in braces: anything else
+    would stop the build (str.format) when the wording is filled in."""
+    try:
+        text.format(group="")
+    except (KeyError, IndexError, ValueError):
+        raise ValueError(
+            "only {group} may stand in braces — write {{ and }} for a brace itself"
+        ) from None
+    return text
+
+
 def consent_from_table(version: str, text: str, previous: dict[str, str], group: str) -> Consent:
     """The `[consent]` table's wording with "{group}" filled in: the current version and
     every earlier one still accepted (`[consent.previous]`)."""

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 INT_ERRORS = {"int_type", "int_parsing", "int_from_float"}
 FLOAT_ERRORS = {"float_type", "float_parsing"}
 MAPPING_ERRORS = {"model_type", "dict_type", "model_attributes_type"}
+DATETIME_ERRORS = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
 LIST_ERRORS = {"list_type", "tuple_type", "set_type", "frozen_set_type"}
 LONGEST_SHOWN = 60  # characters of a wrong value repeated in a message
 
@@ -57,7 +58,8 @@ class Syntax:
             return "a tuple"
         if isinstance(value, list):
             return "a list"
-        return type(value).__name__
+        shown = repr(value)
+        return shown if len(shown) <= LONGEST_SHOWN else type(value).__name__
 
     def kind(self, value: Any) -> str:
         """What the value is, in words: `"5" is text`, `5 is a number`."""
@@ -99,6 +101,11 @@ def _explain(error: Any, model: type[BaseModel], loc: tuple, syntax: Syntax) -> 
         return "missing — add it"
     if kind in INT_ERRORS or kind in FLOAT_ERRORS:
         return _number(value, field, syntax, whole=kind in INT_ERRORS)
+    if kind in DATETIME_ERRORS:
+        return (
+            f"{syntax.show(value)} is not a date and time — write one such as "
+            '"2026-11-22T12:00:00+00:00"'
+        )
     if kind == "bool_type":
         return f"{syntax.kind(value)} — write {syntax.true} or {syntax.false}"
     if kind == "string_type":

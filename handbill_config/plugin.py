@@ -41,12 +41,15 @@ def settings_file(name: str, value: Any) -> str:
     Pelican keeps no record of the file it read, but it loads it as a module named after
     the file, and the dict in the settings is the very object that file made. When several
     loaded files hold it (publishconf.py imports pelicanconf.py), the one that assigns it."""
-    holders = [
-        module
-        for module in list(sys.modules.values())
-        if getattr(module, name, None) is value
-        and str(getattr(module, "__file__", "")).endswith(".py")
-    ]
+    holders = []
+    for module in list(sys.modules.values()):
+        # The module's own namespace: getattr could run a module's lazy __getattr__, and
+        # sys.modules may hold None or other objects.
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict) or namespace.get(name) is not value:
+            continue
+        if str(namespace.get("__file__")).endswith(".py"):
+            holders.append(module)
     assigning = [module for module in holders if _assigns(Path(module.__file__), name)]
     chosen = (assigning or holders)[-1:]
     return Path(chosen[0].__file__).name if chosen else "settings"

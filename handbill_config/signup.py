@@ -15,7 +15,13 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
-from .consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from .consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
 from .errors import ConfigError, problems
 from .model import StrictModel
 
@@ -33,6 +39,9 @@ class Pages(StrictModel):
     expired: str = "/join/expired/"
     try_later: str = "/join/try-later/"
     contact_sent: str = "/contact/sent/"
+    leave_form: str = "/join/leave/"
+    leave_check_email: str = "/join/leave/check-your-email/"
+    left: str = "/join/left/"
 
     @field_validator("*")
     @classmethod
@@ -52,6 +61,10 @@ class Site(StrictModel):
     url: str = ""
     origins: list[str] = Field(default_factory=list)
     pages: Pages = Field(default_factory=Pages)
+    # Which privacy notice people agreed under, for the consent record: its version, and
+    # the file it is built from (hashed by the server; relative to this file).
+    privacy_version: str = ""
+    privacy_file: str = ""
 
 
 class Server(StrictModel):
@@ -59,6 +72,7 @@ class Server(StrictModel):
     spool_dir: str = "spool"
     state_file: str = "state/limits.sqlite3"
     token_max_age_hours: float = Field(48, gt=0)
+    leave_link_max_age_days: float = Field(400, gt=0)
     max_body_bytes: int = Field(8192, gt=0)
     proxy_hops: int = Field(0, ge=0)
     stylesheets: list[str] = Field(default_factory=list)
@@ -74,13 +88,7 @@ class ConsentTable(StrictModel):
     @field_validator("text")
     @classmethod
     def _only_group_placeholder(cls, value: str) -> str:
-        try:
-            value.format(group="")
-        except (KeyError, IndexError, ValueError):
-            raise ValueError(
-                "only {group} may stand in braces — write {{ and }} for a brace itself"
-            ) from None
-        return value
+        return placeholders_ok(value)
 
 
 class Form(StrictModel):
@@ -103,7 +111,12 @@ class Mail(StrictModel):
 
 
 class Mailman(StrictModel):
-    request_address: str = ""
+    # Mailman 3's REST API (the core's, usually http://127.0.0.1:8001): members are added
+    # pre-verified and pre-confirmed (we ran the double opt-in) and removed on leaving.
+    rest_url: str = ""
+    list_id: str = ""  # "news.lists.example.org", as Mailman names it
+    username: str = "restadmin"
+    password_env: str = "HANDBILL_MAILMAN_PASSWORD"
 
 
 class Listmonk(StrictModel):

@@ -15,12 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican
+from pelican.log import init as init_logging
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
+
+from handbill_config import ConfigError
 
 from .problems import Problem, from_records, problem
 
 log = logging.getLogger(__name__)
+
+
+def setup_logging() -> None:
+    """Pelican's console logging, with every build showing its warnings again.
+
+    Pelican prints a warning only once per process (its LimitFilter); in a preview that
+    rebuilds, a warning still there must be listed by every build.
+    """
+    init_logging(logs_dedup_min_level=logging.INFO)
 
 
 @dataclass
@@ -82,9 +94,11 @@ class Builder:
             self.settings = read_settings(str(self.settings_file), override=self.overrides)
             self.pelican = Pelican(self.settings)
         except Exception as err:  # e.g. a typo in pelicanconf.py: show it, wait for a fix
-            log.error("%s: %s", self.settings_file.name, err)
+            # A ConfigError names its file already ("pelicanconf.py: HANDBILL_CHECKS.…").
+            text = str(err) if isinstance(err, ConfigError) else f"{self.settings_file.name}: {err}"
+            log.error("%s", text)
             self.pelican = None
-            return [problem(logging.ERROR, f"{self.settings_file.name}: {err}", self.roots)]
+            return [problem(logging.ERROR, text, self.roots)]
         return []
 
     def build(self) -> None:
@@ -100,9 +114,11 @@ class Builder:
             checks.logged.take()  # what a build that stopped halfway left behind
         try:
             pelican.run()
-        except Exception as err:
+        except (Exception, SystemExit) as err:  # SystemExit: settings that fail on errors
             log.error("The build stopped: %s: %s", type(err).__name__, err)
             records = checks.logged.take() if checks is not None else []
+            if isinstance(err, SystemExit) and checks is not None:
+                records = checks.problems + records  # it stopped after listing them
             return from_records(records, self.roots)
         return from_records(checks.problems if checks is not None else [], self.roots)
 

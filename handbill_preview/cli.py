@@ -1,20 +1,19 @@
 """`make serve`: build the site, serve it on this computer, rebuild and refresh on every save.
 
-python -m handbill_preview content -s pelicanconf.py -o output --port 8000
+python -m handbill_preview content -s pelicanconf.py -o preview --port 8000
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
-import logging
 import sys
 import threading
 from pathlib import Path
 
-from pelican.log import console, init as init_logging
+from pelican.log import console
 
-from .builds import Builder, BuildState
+from .builds import Builder, BuildState, setup_logging
 from .server import make_server
 
 
@@ -30,9 +29,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
-    # Every build shows its warnings again (Pelican otherwise prints a warning only once
-    # per process), so each build's problems are complete.
-    init_logging(logs_dedup_min_level=logging.INFO)
+    setup_logging()
     content, output = args.content and Path(args.content).resolve(), args.output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     state = BuildState()

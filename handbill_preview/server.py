@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -82,7 +83,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if page is None:
             super().do_HEAD() if head else super().do_GET()
             return
-        self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", page.read_bytes(), head, True)
+        try:
+            body = page.read_bytes()
+        except OSError:  # removed by the build in between
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", body, head, True)
 
     def html_file(self, path: str) -> Path | None:
         """The HTML file an address shows, or None to let the file server answer."""
@@ -125,18 +131,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND)
 
     def source_view(self, name: str, head: bool) -> None:
-        """A source file a problem names, numbered, with that file's problems on top."""
-        found = find_file(name, self.roots) if name else None
+        """A source file a problem names, numbered, with that file's problems on top.
+
+        Only files the current problems name, inside the project: the preview shows no
+        other file to whatever asks.
+        """
+        problems = [p for p in self.state.current_problems() if p.file == name]
+        found = find_file(name, self.roots) if problems else None
         if found is None or found.stat().st_size > MAX_SOURCE:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
-        problems = [p for p in self.state.current_problems() if p.file == name]
         text = found.read_bytes().decode("utf-8", errors="replace")
-        body = source_page(name, text, problems).encode()
+        project = self.roots[0].resolve()
+        path = found.relative_to(project) if found.is_relative_to(project) else found
+        body = source_page(name, str(path), text, problems).encode()
         self.send_body(HTTPStatus.OK, "text/html; charset=utf-8", body, head, True)
 
 
-def source_page(name: str, text: str, problems: list[Problem]) -> str:
+def source_page(name: str, path: str, text: str, problems: list[Problem]) -> str:
     marked = {p.line for p in problems}
     rows = "\n".join(
         f'<tr id="L{n}"{" class=is-marked" if n in marked else ""}>'
@@ -147,15 +159,23 @@ def source_page(name: str, text: str, problems: list[Problem]) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(name)} (preview)</title></head><body class=handbill-source>"
-        f'<h1>{html.escape(name)}</h1><p><a href="/">Back to the site</a></p>'
+        f"<h1>{html.escape(name)}</h1><p>Open <code>{html.escape(path)}</code> in your editor, "
+        'fix it and save: the page refreshes by itself. <a href="/">Back to the site</a></p>'
         f"<ul>{listed}</ul><table>{rows}</table></body></html>"
     )
 
 
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that reloads mid-answer closes the connection: not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(
     output: Path, bind: str, port: int, state: BuildState, roots: list[Path]
-) -> ThreadingHTTPServer:
+) -> PreviewServer:
     handler = partial(PreviewHandler, directory=str(output), state=state, roots=roots)
-    server = ThreadingHTTPServer((bind, port), handler)
-    server.daemon_threads = True
-    return server
+    return PreviewServer((bind, port), handler)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from handbill_config import ConfigError, load_signup_config
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
 
 def failure_message(
     *,
@@ -136,6 +138,16 @@ def send(signup_config: Path, message: EmailMessage) -> None:
     server, from the environment variable named by [mail.smtp] password_env."""
     smtp = load_signup_config(signup_config).mail.smtp
     password = os.environ.get(smtp.password_env)
+    if smtp.username and not password:
+        raise ConfigError(
+            f"{signup_config}: mail.smtp.username is set, but the environment has no "
+            f"{smtp.password_env} (the SMTP password)"
+        )
+    if password and smtp.security == "none" and smtp.host not in LOOPBACK:
+        raise ConfigError(  # the sign-up server refuses this too
+            f"{signup_config}: mail.smtp: a login needs security = 'starttls' or 'ssl', "
+            "or the password would cross the network in the clear"
+        )
     if smtp.security == "ssl":
         context = ssl.create_default_context()
         conn: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +42,18 @@ def unchanged(folders: SiteFolders) -> str:
     return f"the live site is unchanged: {folders.output.name}/ still shows {describe(current)}"
 
 
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Ctrl-C or SIGTERM during the swap waits the few milliseconds until it is done, so the
+    swap and its record are never left half-made (a SIGKILL still can: see versions.py)."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
 def why_not(result: BuildResult) -> str:
     """The build's own messages are above this line; what it could not say goes here."""
     listed = result.logged
@@ -61,15 +76,12 @@ def publish(settings_file: Path, settings: PublishSettings, now: datetime) -> Ou
 def _publish_locked(
     folders: SiteFolders, settings_file: Path, settings: PublishSettings, now: datetime
 ) -> Outcome:
-    notes = []
     for leftover in folders.unfinished():
-        notes.append(
+        shutil.rmtree(leftover, ignore_errors=True)
+        say(
             f"An earlier publish was stopped before it finished ({leftover.name}); it "
             "never went live and has been removed."
         )
-        shutil.rmtree(leftover, ignore_errors=True)
-    for note in notes:
-        say(note)
     staging = folders.staging(now)
     timeout = settings.build_timeout_minutes * 60
     try:
@@ -85,8 +97,9 @@ def _publish_locked(
             notices=result.notices,
             message=f"Not published: {why_not(result)}; {unchanged(folders)}.",
         )
-    version = folders.go_live(staging)
-    folders.write_state(published=version, published_at=now.astimezone(UTC).isoformat())
+    with uninterrupted():
+        version = folders.go_live(staging)
+        folders.write_state(published=version, published_at=now.astimezone(UTC).isoformat())
     folders.prune(settings.keep_versions)
     files = count_files(folders.store / version)
     previous = folders.previous()

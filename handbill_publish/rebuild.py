@@ -26,9 +26,12 @@ def rebuild(settings_file: Path, signup_config: Path | None, pull: bool, now: da
     problems = git_pull(settings_file.resolve().parent) if pull else []
     try:
         settings, pelican_settings = load(settings_file)
-    except Exception as exc:  # a broken publishconf.py is a problem to mail too
+    except ConfigError as exc:  # a broken publishconf.py is a problem to mail too
         settings, pelican_settings = PublishSettings(), {}
-        problems.append(f"{settings_file.name}: {exc}")
+        problems.append(str(exc))
+    except Exception as exc:  # e.g. a SyntaxError from a half-edited publishconf.py
+        settings, pelican_settings = PublishSettings(), {}
+        problems.append(f"{settings_file.name}: cannot be read: {type(exc).__name__}: {exc}")
     signup_config = signup_config or signup_config_of(settings_file, pelican_settings)
     try:  # checked first: a mistake in the mail settings must not wait for a failed build
         parties = mail_parties(signup_config)
@@ -165,5 +168,6 @@ def mail(signup_config: Path, message: EmailMessage, exit_code: int) -> int:
 
 
 def not_mailed(message: EmailMessage, why: str = "") -> int:
-    say(f"Could not email the keeper{why}; the message was:\n{message.get_content()}", error=True)
+    text = f"Subject: {message['Subject']}\n\n{message.get_content()}"
+    say(f"Could not email the keeper{why}; the message was:\n{text}", error=True)
     return 2

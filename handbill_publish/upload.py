@@ -9,11 +9,14 @@ from pathlib import Path
 # --delay-updates --delete-after: changed files are put in place together at the end, so the
 # web host serves the old site or the new one, not a mix, for all but an instant.
 RSYNC = ["rsync", "-a", "--checksum", "--delete-after", "--delay-updates"]
+# To a host: compressed, over ssh that fails rather than waits for a password or a host-key
+# question nobody will answer from cron.
+REMOTE = ["-z", "-e", "ssh -o BatchMode=yes"]
 
 
 def upload(version: Path, target: str, timeout: float = 3600) -> str | None:
     """Upload; None when it worked, else the reason in one line."""
-    command = [*RSYNC, *(["-z"] if is_remote(target) else []), f"{version}/", target]
+    command = [*RSYNC, *(REMOTE if is_remote(target) else []), f"{version}/", target]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except FileNotFoundError:
@@ -21,8 +24,8 @@ def upload(version: Path, target: str, timeout: float = 3600) -> str | None:
     except subprocess.TimeoutExpired:
         return f"rsync to {target} did not finish within {timeout:.0f} seconds"
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"rsync to {target} failed (exit status {done.returncode}): {last}"
+        said = " / ".join(line.strip() for line in done.stderr.splitlines() if line.strip())
+        return f"rsync to {target} failed (exit status {done.returncode}): {said[:1000]}"
     return None
 
 

@@ -40,7 +40,7 @@ def parse_stamp(name: str) -> datetime | None:
 
 
 def describe(name: str | None) -> str:
-    """'the site published 2026-11-24 13:35 UTC' for messages."""
+    """'the site built 2026-11-24 13:35 UTC', for messages."""
     when = parse_stamp(name) if name else None
     return f"the site built {when:%Y-%m-%d %H:%M} UTC" if when else "the site as it was"
 

@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config
 from .service import Outcome, SignupService, Status, Visitor
-from .spool import Spool
+from .spool import SERVER_LOCK, Spool
 from .store import CounterStore, SQLiteStore
 from .validate import BadRequest, parse_body
 
@@ -46,7 +46,10 @@ def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | No
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
     store = store or SQLiteStore(cfg.state_file)
-    service = SignupService(cfg, store, spool or Spool(cfg.spool_dir))
+    spool = spool or Spool(cfg.spool_dir)
+    # While this process lives, crash recovery leaves its held jobs alone (spool.py).
+    spool.announce(SERVER_LOCK)
+    service = SignupService(cfg, store, spool)
     app.extensions["handbill_signup"] = service
     if cfg.proxy_hops:
         # Trust X-Forwarded-For only as far as our own reverse proxies.
@@ -65,6 +68,11 @@ class Views:
             f"{prefix}/confirm", view_func=self.confirm, methods=["POST"], endpoint="confirm_post"
         )
         app.add_url_rule(f"{prefix}/contact", view_func=self.contact, methods=["POST"])
+        app.add_url_rule(f"{prefix}/leave-request", view_func=self.leave_request, methods=["POST"])
+        app.add_url_rule(f"{prefix}/leave", view_func=self.leave_page, methods=["GET"])
+        app.add_url_rule(
+            f"{prefix}/leave", view_func=self.leave, methods=["POST"], endpoint="leave_post"
+        )
         app.add_url_rule(f"{prefix}/health", view_func=self.health, methods=["GET"])
         app.register_error_handler(HTTPException, self.http_error)
         app.register_error_handler(Exception, self.crash)
@@ -103,7 +111,9 @@ class Views:
         if outcome.status is Status.OK:
             return self._go(success_page, "ok")
         if outcome.status is Status.EXPIRED:
-            return self._go("expired", "expired", code=400)
+            # A dead leave link goes to the leave page, where a fresh one can be asked for.
+            page = "leave_form" if form == "leave" else "expired"
+            return self._go(page, "expired", code=400)
         if outcome.status is Status.UNAVAILABLE:
             return self._go("try_later", "unavailable", code=503)
         if wants_json():
@@ -154,9 +164,33 @@ class Views:
     def confirm(self) -> Response:
         return self._handle(self.service.confirm, "welcome", "join_form", "join")
 
-    def _handle(self, action, success_page: str, form_page: str, form: str) -> Response:
+    def leave_request(self) -> Response:
+        return self._handle(self.service.leave_request, "leave_check_email", "leave_form", "leave")
+
+    def leave(self) -> Response:
+        """The leave button, or a mail program's RFC 8058 one-click POST: that one sends
+        `List-Unsubscribe=One-Click` as the body, the token staying in the URL."""
+        if set(request.args) - {"t"}:
+            return self._bad_request()
+        return self._handle(self.service.leave, "left", "leave_form", "leave", query_token=True)
+
+    def leave_page(self) -> Response:
+        """Changes nothing (mail scanners open links): the button posts the token back."""
+        token = request.args.get("t", "")
+        if set(request.args) - {"t"} or self.service.check_leave_token(token) is None:
+            return self._go("leave_form", "expired", code=400)
+        if wants_json():
+            return self._json(200, "leave", method="POST", action=request.path)
+        return self._page("leave.html", 200, token=token, action=request.path)
+
+    def _handle(
+        self, action, success_page: str, form_page: str, form: str, query_token: bool = False
+    ) -> Response:
         try:
-            outcome = action(self._fields(), self._visitor())
+            fields = self._fields()
+            if query_token and "t" in request.args and "t" not in fields:
+                fields["t"] = request.args["t"]
+            outcome = action(fields, self._visitor())
         except BadRequest as exc:
             log.info("%s: bad request (%s)", form, exc)
             return self._bad_request()

@@ -113,6 +113,12 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
             name = f"{job.id}.json"
             (spool.root / "failed" / name).rename(spool.root / "queue" / name)
     worker = Worker(cfg, spool, store=SQLiteStore(cfg.state_file))
+    leftovers = worker.recover()
+    if any(leftovers.values()):
+        say(
+            f"after a crash: {leftovers['held_queued']} sign-ups queued, "
+            f"{leftovers['requeued']} deliveries put back, {leftovers['removed']} files removed"
+        )
     result = worker.run_once(ignore_backoff=True)
     say(
         f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "

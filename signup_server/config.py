@@ -8,6 +8,7 @@ See `signup.example.toml` at the top of the repository for every setting explain
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ class Config:
     spool_dir: Path
     state_file: Path
     token_max_age: int  # seconds
+    leave_max_age: int  # seconds a leave link works
+    privacy_version: str
+    privacy_sha256: str
     max_body: int
     proxy_hops: int
     ask_name: bool
@@ -82,6 +86,8 @@ def config_from_file(
     problems += key_problems
     contact_inbox = file.contact.inbox or file.list_.keeper
     problems += header_problems(file, contact_inbox)
+    privacy_hash, privacy_problems = privacy_sha256(file, base)
+    problems += privacy_problems
     if problems:
         raise ConfigError(problems)
     server = file.server
@@ -103,6 +109,9 @@ def config_from_file(
         spool_dir=base / server.spool_dir,
         state_file=base / server.state_file,
         token_max_age=int(server.token_max_age_hours * 3600),
+        leave_max_age=int(server.leave_link_max_age_days * 86400),
+        privacy_version=file.site.privacy_version,
+        privacy_sha256=privacy_hash,
         max_body=server.max_body_bytes,
         proxy_hops=server.proxy_hops,
         ask_name=file.form.ask_name,
@@ -146,6 +155,22 @@ def required(file: SignupConfig) -> list[str]:
     return problems
 
 
+def privacy_sha256(file: SignupConfig, base: Path) -> tuple[str, list[str]]:
+    """The SHA-256 of the privacy notice's source, for the consent record ("" if unset)."""
+    if not file.site.privacy_file:
+        return "", []
+    path = base / file.site.privacy_file
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest(), []
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return "", [
+            file.problem(
+                "site.privacy_file", f"{path}: {reason} — the privacy notice's file, or unset it"
+            )
+        ]
+
+
 def signing_keys(env: Mapping[str, str], name: str) -> tuple[tuple[str, ...], list[str]]:
     # Comma-separated, oldest first: the last key signs, all keys verify (key rotation).
     keys = tuple(k.strip() for k in env.get(name, "").split(",") if k.strip())
@@ -175,7 +200,6 @@ def header_problems(file: SignupConfig, contact_inbox: str) -> list[str]:
         "mail.from": file.mail.from_,
         "list.keeper": file.list_.keeper,
         "contact.inbox": contact_inbox,
-        "list.mailman.request_address": file.list_.mailman.request_address,
     }
     for name, value in addresses.items():
         try:

@@ -34,21 +34,36 @@ def mail_job(job_id: str, purpose: str, msg: EmailMessage, sender: str) -> Job:
     return Job(id=job_id, kind="smtp", purpose=purpose, data=data)
 
 
-def confirmation_job(job_id: str, email: str, link: str) -> Job:
+def confirmation_job(job_id: str, email: str, link: str, leave: str = "") -> Job:
     """A confirmation as the request queues it: the few values the mail is made of, not the
     mail. Building an EmailMessage (header objects, policy, folding) was half the CPU of a
-    sign-up request; the spool worker does it instead (`render`), off the request path."""
+    sign-up request; the spool worker does it instead (`render`), off the request path.
+    `leave` is the person's leave link (every mail to a supporter has one)."""
     data = {"template": "confirmation", "to": email, "link": link}
+    if leave:
+        data["leave"] = leave
     return Job(id=job_id, kind="mail", purpose="confirmation", data=data)
+
+
+def leave_job(job_id: str, email: str, leave: str) -> Job:
+    """The mail with a leave link, for someone who asked on the site's leave page."""
+    data = {"template": "leave", "to": email, "leave": leave}
+    return Job(id=job_id, kind="mail", purpose="leave link", data=data)
 
 
 def render(cfg: Config, job: Job) -> dict[str, Any]:
     """The SMTP delivery (sender, recipients, raw message) a "mail" job stands for: the
     same message the request used to build, with the job id as Message-ID and the time
     the job was queued as Date, so a retried job sends the same bytes every time."""
-    if job.data.get("template") != "confirmation":
+    template, data = job.data.get("template"), job.data
+    if template == "confirmation":
+        msg = messages.confirmation(
+            cfg, data["to"], data["link"], job.id, job.created, data.get("leave", "")
+        )
+    elif template == "leave":
+        msg = messages.leave_link(cfg, data["to"], data["leave"], job.id, job.created)
+    else:
         raise ValueError("unknown mail template")
-    msg = messages.confirmation(cfg, job.data["to"], job.data["link"], job.id, job.created)
     return mail_job(job.id, job.purpose, msg, cfg.mail_from).data
 
 
@@ -60,4 +75,15 @@ def handoff_jobs(cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
     if backend.record_is_handoff or cfg.list.record_to_keeper:
         msg = messages.record_for_keeper(cfg, record, f"{job_id}-record", backend.action)
         jobs.append(mail_job(f"{job_id}-record", "handoff: consent record", msg, cfg.mail_from))
+    return jobs
+
+
+def withdrawal_jobs(cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
+    """The jobs that take one person off the list: through the same backend that added
+    them, and the withdrawal record for the keeper (the hand-off itself with "email")."""
+    backend = cfg.backend
+    jobs = backend.withdraw_jobs(cfg, record, job_id)
+    if backend.record_is_handoff or cfg.list.record_to_keeper:
+        msg = messages.withdrawal_for_keeper(cfg, record, f"{job_id}-record", backend.leave_action)
+        jobs.append(mail_job(f"{job_id}-record", "withdrawal: record", msg, cfg.mail_from))
     return jobs

@@ -43,8 +43,11 @@ class _HeaderClasses(HeaderRegistry):
 _HEADERS = _HeaderClasses()
 # The stdlib policies with that registry: same rules, same bytes, less work.
 DEFAULT = email_policy.default.clone(header_factory=_HEADERS)
-SMTP = email_policy.SMTP.clone(header_factory=_HEADERS)
-SMTPUTF8 = email_policy.SMTPUTF8.clone(header_factory=_HEADERS)
+# Lines up to RFC 5322's hard limit (998), not its advice (78): a List-Unsubscribe link
+# has no space to fold at, and the generator would otherwise turn it into an RFC 2047
+# encoded word, which no mail program follows.
+SMTP = email_policy.SMTP.clone(header_factory=_HEADERS, max_line_length=998)
+SMTPUTF8 = email_policy.SMTPUTF8.clone(header_factory=_HEADERS, max_line_length=998)
 
 
 def utcnow() -> str:
@@ -72,12 +75,20 @@ def _base(
 
 
 def confirmation(
-    cfg: Config, email: str, link: str, msg_id: str, date: float | None = None
+    cfg: Config,
+    email: str,
+    link: str,
+    msg_id: str,
+    date: float | None = None,
+    leave: str = "",
 ) -> EmailMessage:
     # Built by the spool worker from the request's small record (jobs.confirmation_job),
     # with the request's time as Date, so every attempt sends the same bytes.
     msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id, date)
     hours = cfg.token_max_age // 3600
+    leave_text = f"Already on our list and want to leave? {leave}\n\n" if leave else ""
+    if leave:
+        add_unsubscribe(msg, leave)
     msg.set_content(
         f"Hello,\n\n"
         f"Someone, hopefully you, asked to join {cfg.list.name} from {cfg.group_name}.\n\n"
@@ -85,6 +96,33 @@ def confirmation(
         f"The link works for {hours} hours.\n\n"
         f"If this wasn't you, ignore this email: you won't be added, and we won't email you "
         f"again.\n\n"
+        f"{leave_text}"
+        f"How we look after your details: {cfg.page_url('privacy')}\n"
+        f"Questions? Write to {cfg.contact_inbox}\n\n"
+        f"{cfg.group_name}\n"
+    )
+    return msg
+
+
+def add_unsubscribe(msg: EmailMessage, leave: str) -> None:
+    """RFC 8058 one-click unsubscribe, for mail to people on (or joining) the list: mail
+    programs show an "Unsubscribe" button that POSTs `List-Unsubscribe=One-Click` to the
+    link; the server acts on that POST without a further step (the link is the proof)."""
+    msg["List-Unsubscribe"] = f"<{leave}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def leave_link(
+    cfg: Config, email: str, leave: str, msg_id: str, date: float | None = None
+) -> EmailMessage:
+    msg = _base(cfg, _address(email), f"Leave {cfg.list.name}", msg_id, date)
+    add_unsubscribe(msg, leave)
+    msg.set_content(
+        f"Hello,\n\n"
+        f"Someone, hopefully you, asked on our website to take this address off "
+        f"{cfg.list.name} from {cfg.group_name}.\n\n"
+        f"To leave, open this link and press the button on the page:\n\n{leave}\n\n"
+        f"If this wasn't you, ignore this email: nothing changes.\n\n"
         f"How we look after your details: {cfg.page_url('privacy')}\n"
         f"Questions? Write to {cfg.contact_inbox}\n\n"
         f"{cfg.group_name}\n"
@@ -106,8 +144,12 @@ def consent_record(
         "consent_statement_sha256": statement.sha256,
         "consent_statement_text": statement.text,
         "privacy_notice_url": cfg.page_url("privacy"),
+        "privacy_notice_version": cfg.privacy_version,
+        "privacy_notice_sha256": cfg.privacy_sha256,
         "form_url": cfg.page_url("join_form"),
         "method": METHOD,
+        "withdraw_url": cfg.page_url("leave_form"),
+        "withdraw_how": "the leave link in every email, or the leave page (withdraw_url)",
         "handler": f"handbill-signup {__version__}",
     }
     if name:
@@ -128,14 +170,27 @@ def record_for_keeper(
     return msg
 
 
-def mailman_join(cfg: Config, request_address: str, email: str, msg_id: str) -> EmailMessage:
-    # Sent from our own address: spoofing the subscriber as sender would fail DMARC, and
-    # without `address=` Mailman would subscribe us. `end` stops Mailman reading further.
-    # No Subject: Mailman reads the Subject as a command too, and a bare "join" there would
-    # subscribe our own sending address.
-    msg = _base(cfg, _address(request_address), "", msg_id)
-    del msg["Subject"]
-    msg.set_content(f"join address={email}\nend\n")
+def withdrawal_record(cfg: Config, email: str, method: str, withdrawn_at: str) -> dict[str, str]:
+    return {
+        "email": email,
+        "list": cfg.list.name,
+        "controller": cfg.group_name,
+        "withdrawn_at": withdrawn_at,
+        "method": method,
+        "handler": f"handbill-signup {__version__}",
+    }
+
+
+def withdrawal_for_keeper(
+    cfg: Config, record: dict[str, str], msg_id: str, action: str
+) -> EmailMessage:
+    msg = _base(cfg, _address(cfg.list.keeper), f"Left {cfg.list.name}", msg_id)
+    lines = "\n".join(f"{k}: {v}" for k, v in record.items())
+    msg.set_content(
+        f"Someone withdrew their consent and left {cfg.list.name}.\n{action}\n"
+        f"Keep this with their consent record; send them nothing more.\n\n{lines}\n\n"
+        f"The same record as JSON:\n\n{json.dumps(record, indent=2, ensure_ascii=False)}\n"
+    )
     return msg
 
 
@@ -159,6 +214,29 @@ def cap_alert(cfg: Config, what: str, cap: int, msg_id: str) -> EmailMessage:
         f"usual for {cfg.group_name}. The sign-up server has stopped sending them until the "
         f"hour is over, in case someone is abusing the form.\n\n"
         f"Visitors still see the normal page. You get this alert once per hour at most.\n"
+    )
+    return msg
+
+
+def refusal_summary(cfg: Config, day: str, counts: dict[str, int], msg_id: str) -> EmailMessage:
+    total = sum(counts.values())
+    msg = _base(
+        cfg, _address(cfg.list.keeper), f"Sign-up limits on {day}: {total} turned away", msg_id
+    )
+    names = {
+        "ip": "too many sign-ups from one network address",
+        "address": "a second confirmation to one address within the day",
+        "global": "over the hourly cap for all confirmations",
+        "leave-ip": "too many leave requests from one network address",
+        "leave-address": "a second leave link to one address within the day",
+    }
+    lines = "\n".join(f"  {n:5d}  {names[k]}" for k, n in counts.items() if n)
+    msg.set_content(
+        f"On {day} (UTC) the sign-up server's limits turned away {total} submissions. "
+        f"Those visitors saw the usual page and got no mail:\n\n{lines}\n\n"
+        f"Only numbers: the server keeps no addresses. Many from one network address can be "
+        f"a stall or a meeting on one wi-fi (see the operators' guide, limits); many second "
+        f"confirmations are usually people trying again.\n"
     )
     return msg
 

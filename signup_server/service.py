@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
@@ -16,9 +17,9 @@ from urllib.parse import urlsplit
 
 from . import messages
 from .config import Config
-from .jobs import confirmation_job, handoff_jobs, mail_job
+from .jobs import confirmation_job, handoff_jobs, leave_job, mail_job, withdrawal_jobs
 from .spool import Spool
-from .store import CounterStore, Keyer, hit_all
+from .store import CounterStore, Keyer, held_mark, hit_all, refusal_key
 from .tokens import InvalidToken, Pending, Tokens
 from .validate import (
     BadRequest,
@@ -77,7 +78,7 @@ class SignupService:
         self.store = store
         self.spool = spool
         self.key = Keyer(cfg.secret_keys[-1])
-        self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age)
+        self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age, cfg.leave_max_age)
         own = urlsplit(cfg.public_url)
         self.origins = {*cfg.site_origins, f"{own.scheme}://{own.netloc}"}
 
@@ -165,36 +166,62 @@ class SignupService:
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
             return Outcome(Status.INVALID, errors)
-        # Sign the link before checking the limits, and write a decoy file when limited:
-        # a limited answer must not come back measurably faster, or its timing would tell
-        # whether someone asked to join with that address today. The mail itself is built
-        # by the spool worker, from this record, whichever way the limits go.
+        # In this order, so a crash at any point loses nothing: (1) the job on disk, held
+        # back from the worker; (2) the limits counted, with a mark naming the job, in one
+        # store transaction; (3) the job queued, or dropped if a limit said no. A crash
+        # before (2) leaves a held job with no mark, which recovery removes (the visitor's
+        # retry is counted afresh); a crash after it, a marked one, which recovery queues
+        # (the retry is then refused as a repeat, and the first attempt's mail goes).
+        # Refused and queued cost the same disk work, so the answer's timing tells nothing.
+        # The mail itself is built by the spool worker from this record.
         job_id = f"confirm-{uuid.uuid4().hex}"
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
-        job = confirmation_job(job_id, pending.email, link)
-        if not self._may_confirm(visitor.ip, pending.email):
-            self.spool.decoy(job)
-            return OK
-        if not self._put([job]):
+        job = confirmation_job(job_id, pending.email, link, self.leave_url(pending.email))
+        return self._hold_count_queue(job, visitor.ip, pending.email, "confirmation")
+
+    def leave_url(self, email: str) -> str:
+        return f"{self.cfg.public_url}/leave?t={self.tokens.make_leave(email)}"
+
+    def _hold_count_queue(self, job, ip: str, email: str, what: str) -> Outcome:
+        try:
+            self.spool.hold(job)
+            allowed = self._may_confirm(ip, email, held_mark(self.key, job.id), what)
+            if allowed:
+                self.spool.release(job)
+            else:
+                self.spool.drop(job)
+        except OSError:
+            log.exception("could not write to the spool")
             return Outcome(Status.UNAVAILABLE)
-        # At INFO like "rate limit reached" in _may_confirm: one log line either way, so a
-        # limited answer takes as long as a sent one.
-        log.info("confirmation queued for %s", self.key("address", pending.email)[:16])
+        if allowed:
+            # At INFO like "rate limit reached" in _may_confirm: one log line either way,
+            # so a limited answer takes as long as a sent one.
+            log.info("%s queued for %s", what, self.key("address", email)[:16])
         return OK
 
-    def _may_confirm(self, ip: str, email: str) -> bool:
-        """The three limits on confirmation mail, counted in one store transaction. A check
-        after one that said no is done on a decoy key, so a limited answer costs the same
-        store work as a sent one."""
+    def _may_confirm(self, ip: str, email: str, mark: str, purpose: str) -> bool:
+        """The three limits on mail to a visitor's address (confirmations and leave links
+        counted apart, so asking to leave never uses up a day's join mail), counted in one
+        store transaction. A check after one that said no is done on a decoy key, so a
+        limited answer costs the same store work as a sent one."""
         limits = self.cfg.limits
         what, cap = "confirmations", limits.confirmations_per_hour
+        prefix = "" if purpose == "confirmation" else "leave-"
         checks = (
-            ("ip", client_key(ip), limits.per_ip, limits.per_ip_window),
-            ("address", mailbox_key(email), limits.per_address, limits.per_address_window),
+            (f"{prefix}ip", client_key(ip), limits.per_ip, limits.per_ip_window),
+            (
+                f"{prefix}address",
+                mailbox_key(email),
+                limits.per_address,
+                limits.per_address_window,
+            ),
             ("global", what, cap, 3600),
         )
         keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
-        passed = hit_all(self.store, keys, self.key("decoy", "timing"))
+        # Counted per day and limit, for the keeper's daily summary (numbers only).
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        turned_away = [refusal_key(self.key, day, kind) for kind, *_ in checks]
+        passed = hit_all(self.store, keys, self.key("decoy", "timing"), mark, turned_away)
         if passed == len(checks):
             return True
         kind = checks[passed][0]
@@ -245,6 +272,50 @@ class SignupService:
         if not self._put(jobs):
             return Outcome(Status.UNAVAILABLE)
         log.info("hand-off queued for %s", self.key("address", pending.email)[:16])
+        return OK
+
+    # --- leave -----------------------------------------------------------------------
+
+    def leave_request(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        """The site's leave form: mail a leave link to the address (only its owner may
+        take it off the list), with the same limits and the same answer whatever happens,
+        so the form tells nobody whether an address is on the list."""
+        check_allowed(fields, {"email", HONEYPOT})
+        if self._looks_automated(fields, visitor, "leave"):
+            return OK
+        try:
+            email = clean_email(fields.get("email", ""))
+        except FieldErrors as exc:
+            return Outcome(Status.INVALID, exc.errors)
+        job = leave_job(f"leave-{uuid.uuid4().hex}", email, self.leave_url(email))
+        return self._hold_count_queue(job, visitor.ip, email, "leave link")
+
+    def check_leave_token(self, token: str) -> tuple[str, str] | None:
+        try:
+            return self.tokens.read_leave(token)
+        except InvalidToken as exc:
+            log.info("leave link refused: %s", exc)
+            return None
+
+    def leave(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
+        """Act on a leave link: hand the withdrawal to the list's backend and the keeper.
+        The link is the proof, so no origin check (RFC 8058 one-click posts come from mail
+        providers' servers); each link maps to one job id, so repeats change nothing."""
+        check_allowed(fields, {"t", "List-Unsubscribe"})
+        found = self.check_leave_token(fields.get("t", ""))
+        if found is None:
+            return Outcome(Status.EXPIRED)
+        email, link_id = found
+        one_click = fields.get("List-Unsubscribe") == "One-Click"
+        method = (
+            "one-click unsubscribe from the email program (RFC 8058)"
+            if one_click
+            else "leave link in an email, then the leave button"
+        )
+        record = messages.withdrawal_record(self.cfg, email, method, messages.utcnow())
+        if not self._put(withdrawal_jobs(self.cfg, record, f"withdraw-{link_id}")):
+            return Outcome(Status.UNAVAILABLE)
+        log.info("withdrawal queued for %s", self.key("address", email)[:16])
         return OK
 
     # --- contact ---------------------------------------------------------------------

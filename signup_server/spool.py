@@ -1,27 +1,38 @@
 """A durable on-disk queue of outgoing deliveries (mail and HTTP hand-offs).
 
-Layout, like a Maildir: `tmp/` (being written), `queue/` (waiting), `active/` (claimed by a
-worker), `done/` (empty markers named by job id), `failed/` (gave up). Every step is an
-atomic rename or link on one filesystem, so a crash never leaves a half-written job, and two
-workers never claim the same job. Job ids are derived from what the job is for (e.g. the
-HMAC of a subscriber), so queueing the same hand-off twice is a no-op: a retried or replayed
-confirmation never reaches the list twice.
+Layout, like a Maildir: `tmp/` (being written), `hold/` (written, waiting for the rate
+limits' answer), `queue/` (waiting), `active/` (claimed by a worker), `done/` (empty markers
+named by job id), `failed/` (gave up). Every step is an atomic rename or link on one
+filesystem, so a crash never leaves a half-written job, and two workers never claim the
+same job. What a crash does leave (a held, claimed or half-written job) `recover_leftovers`
+puts back or removes; the lock files tell it whether a server or a worker is still alive.
+Everything is private to the service user: folders 0700, files 0600.
+
+Job ids are derived from what the job is for (e.g. the HMAC of a subscriber), so queueing
+the same hand-off twice is a no-op: a retried or replayed confirmation never reaches the
+list twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-DIRS = ("tmp", "queue", "active", "done", "failed")
+DIRS = ("tmp", "hold", "queue", "active", "done", "failed")
+# Seconds after which a held or half-written job of a live server is a leftover: far longer
+# than any request takes (gunicorn's timeout is 30 s).
+STALE = 120
+SERVER_LOCK, WORKER_LOCK = "server.lock", "worker.lock"
 
 
 @dataclass
@@ -46,8 +57,42 @@ class Spool:
         self.root = Path(root)
         self._root = str(self.root)
         self._clock = clock
+        self._locks: dict[str, int] = {}
+        self._announced: set[str] = set()
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.root, 0o700)  # a spool made by an older version was 0755
         for name in DIRS:
-            (self.root / name).mkdir(parents=True, exist_ok=True, mode=0o700)
+            (self.root / name).mkdir(exist_ok=True, mode=0o700)
+            os.chmod(self.root / name, 0o700)
+
+    # --- who is alive: a shared lock per process, held for its whole life ---------------
+
+    def _lock_fd(self, name: str) -> int:
+        fd = self._locks.get(name)
+        if fd is None:
+            fd = self._locks[name] = os.open(
+                f"{self._root}/{name}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+            )
+        return fd
+
+    def announce(self, name: str) -> None:
+        """Say "a server (or worker) is using this spool" until this process ends: the
+        kernel drops the lock when the process dies, however it dies."""
+        fcntl.flock(self._lock_fd(name), fcntl.LOCK_SH)
+        self._announced.add(name)
+
+    def _alone(self, name: str) -> bool:
+        """True if no other process announced `name`; then we hold it exclusively, and
+        none can start, until `_done_alone`."""
+        try:
+            fcntl.flock(self._lock_fd(name), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _done_alone(self, name: str) -> None:
+        fd = self._lock_fd(name)
+        fcntl.flock(fd, fcntl.LOCK_SH if name in self._announced else fcntl.LOCK_UN)
 
     def _path(self, folder: str, job_id: str) -> Path:
         return Path(self._name(folder, job_id))
@@ -81,7 +126,8 @@ class Spool:
 
     def known(self, job_id: str) -> bool:
         return any(
-            os.path.exists(self._name(f, job_id)) for f in ("queue", "active", "done", "failed")
+            os.path.exists(self._name(f, job_id))
+            for f in ("hold", "queue", "active", "done", "failed")
         )
 
     def put(self, job: Job) -> bool:
@@ -107,22 +153,46 @@ class Spool:
         self._fsync_dir("queue")
         return True
 
-    def decoy(self, job: Job) -> None:
-        """Do the same disk work as put() without queueing anything (see service.subscribe):
-        the same checks, a synced file, a new name and a directory fsync with that change
-        to commit (an fsync of an unchanged directory would return early), all in tmp/."""
+    def hold(self, job: Job) -> bool:
+        """Write `job` to hold/: on disk, but not yet for the worker. A sign-up is written
+        before its rate limits are counted, so a crash between the two cannot leave a
+        counted sign-up without its mail (the visitor's retry would be refused as a
+        repeat); `recover_leftovers` queues a held job whose count was made, and removes
+        one whose count was not. False if the id is known."""
+        if self.known(job.id):
+            return False
+        tmp = self._write_tmp(job)
         try:
-            self.known(job.id)
-            tmp = self._write_tmp(job)
-            twin = f"{tmp}.decoy"
-            try:
-                os.link(tmp, twin)
-            finally:
-                os.unlink(tmp)
+            os.link(tmp, self._name("hold", job.id))
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(tmp)
+        return True
+
+    def release(self, job: Job) -> None:
+        """Queue a held job durably (see `put` for why the directory fsync)."""
+        with contextlib.suppress(FileExistsError):
+            os.link(self._name("hold", job.id), self._name("queue", job.id))
+        os.unlink(self._name("hold", job.id))
+        self._fsync_dir("queue")
+
+    def drop(self, job: Job) -> None:
+        """Remove a held job the limits refused, with the same disk work as `release` (a
+        new name, a directory fsync with that change to commit, an unlink): a refused
+        sign-up must not be answered measurably faster, or its timing would tell whether
+        someone asked to join with that address today."""
+        held = self._name("hold", job.id)
+        twin = f"{self._root}/tmp/{job.id}.{uuid.uuid4().hex}.drop"
+        try:
+            os.link(held, twin)
+            os.unlink(held)
             self._fsync_dir("tmp")
-            os.unlink(twin)
-        except OSError:
-            pass
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(twin)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(held)
 
     def load(self, path: Path) -> Job:
         return Job(**json.loads(path.read_text(encoding="utf-8")))
@@ -193,17 +263,61 @@ class Spool:
         self._path("active", job.id).unlink(missing_ok=True)
 
     def recover(self, lease: float = 600) -> int:
-        """Put back jobs a crashed worker left in active/ for longer than `lease` seconds."""
+        """Put back jobs a crashed worker left in active/ for longer than `lease` seconds;
+        remove those it had delivered (their done marker is there): their mail went, and
+        the file holds an address."""
         count = 0
         now = self._clock()
         for path in (self.root / "active").glob("*.json"):
             try:
-                if now - path.stat().st_mtime > lease:
+                if now - path.stat().st_mtime <= lease:
+                    continue
+                if self.is_done(path.stem):
+                    path.unlink()
+                else:
                     os.rename(path, self.root / "queue" / path.name)
                     count += 1
             except FileNotFoundError:
                 continue
         return count
+
+    def recover_leftovers(self, counted: Callable[[str], bool] | None) -> dict[str, int]:
+        """After a crash: queue held jobs whose limits were counted (`counted(job_id)`),
+        remove the others and every half-written file in tmp/, and put back claimed jobs.
+        Leftovers of a process that is still alive are left alone unless older than
+        STALE (held, tmp) or the lease (active)."""
+        server_gone = self._alone(SERVER_LOCK)
+        worker_gone = self._alone(WORKER_LOCK)
+        try:
+            return self._recover_leftovers(counted, server_gone, worker_gone)
+        finally:
+            for name, taken in ((SERVER_LOCK, server_gone), (WORKER_LOCK, worker_gone)):
+                if taken:
+                    self._done_alone(name)
+
+    def _recover_leftovers(
+        self, counted: Callable[[str], bool] | None, server_gone: bool, worker_gone: bool
+    ) -> dict[str, int]:
+        now = self._clock()
+        result = {"requeued": 0, "held_queued": 0, "removed": 0}
+        held = (self.root / "hold").glob("*.json") if counted is not None else ()
+        for path in held:
+            with contextlib.suppress(FileNotFoundError):
+                if not server_gone and now - path.stat().st_mtime <= STALE:
+                    continue
+                if counted(path.stem):
+                    self.release(Job(id=path.stem, kind="", data={}))
+                    result["held_queued"] += 1
+                else:
+                    path.unlink()
+                    result["removed"] += 1
+        for path in (self.root / "tmp").iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if (server_gone and worker_gone) or now - path.stat().st_mtime > STALE:
+                    path.unlink()
+                    result["removed"] += 1
+        result["requeued"] = self.recover(lease=0 if worker_gone else 600)
+        return result
 
     def purge_done(self, older_than: float = 14 * 86400) -> None:
         """Done markers only need to outlive any token that could trigger the same job."""

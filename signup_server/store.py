@@ -26,6 +26,10 @@ Check = tuple[str, int, float]
 DECOY_LIMIT, DECOY_WINDOW = 1 << 30, 1.0
 # Rows `SQLiteStore.purge` deletes per transaction: about a millisecond of holding the lock.
 PURGE_BATCH = 500
+# Seconds a "this sign-up was counted" mark is kept: crash recovery reads it within minutes.
+MARK_TTL = 2 * 86400
+# Seconds a count of turned-away sign-ups is kept: long enough for the daily summary.
+REFUSALS_KEPT = 3 * 86400
 
 
 class CounterStore(Protocol):
@@ -38,15 +42,31 @@ class CounterStore(Protocol):
         """Return True only the first time `key` is seen within `ttl` seconds."""
         ...
 
+    def count(self, key: str, window: float) -> int:
+        """How many events `key` had in the last `window` seconds (nothing recorded)."""
+        ...
 
-def hit_all(store: CounterStore, checks: Sequence[Check], decoy: str) -> int:
+    def marked(self, key: str) -> bool:
+        """Whether `key` was set by `first` (or `hit_all`'s `mark`) and has not expired."""
+        ...
+
+
+def hit_all(
+    store: CounterStore,
+    checks: Sequence[Check],
+    decoy: str,
+    mark: str | None = None,
+    refused_keys: Sequence[str] | None = None,
+) -> int:
     """`hit` for each check in order, stopping at the first one over its limit; each check
     after that is done on `decoy` instead (a key that limits nothing), so a refusal costs
     the same store work as a pass. Returns how many checks passed: all of them means
-    allowed. One atomic step if the store has `hits` (SQLiteStore), else one `hit` each."""
+    allowed. When all pass, `mark` is set for MARK_TTL (see Spool.hold: it is how crash
+    recovery knows this count was made). One atomic step if the store has `hits`
+    (SQLiteStore), else one `hit` each."""
     hits = getattr(store, "hits", None)
     if hits is not None:
-        return hits(checks, decoy)
+        return hits(checks, decoy, mark, refused_keys)
     passed, refused = 0, False
     for key, limit, window in checks:
         if refused:
@@ -55,6 +75,10 @@ def hit_all(store: CounterStore, checks: Sequence[Check], decoy: str) -> int:
             passed += 1
         else:
             refused = True
+    if mark is not None and passed == len(checks):
+        store.first(mark, MARK_TTL)
+    elif refused_keys is not None and passed < len(checks):
+        store.hit(refused_keys[passed], DECOY_LIMIT, REFUSALS_KEPT)
     return passed
 
 
@@ -69,6 +93,20 @@ class Keyer:
         return f"{kind}:{digest.hexdigest()[:40]}"
 
 
+def held_mark(keyer: Keyer, job_id: str) -> str:
+    """The key that says a held sign-up's limits were counted (Spool.hold, hit_all's mark)."""
+    return keyer("held", job_id)
+
+
+# The limits the keeper's daily summary counts refusals of (service._may_confirm's kinds).
+REFUSAL_KINDS = ("ip", "address", "global", "leave-ip", "leave-address")
+
+
+def refusal_key(keyer: Keyer, day: str, kind: str) -> str:
+    """The key counting sign-ups a limit turned away on `day` (YYYY-MM-DD, UTC)."""
+    return keyer("refused", f"{day}:{kind}")
+
+
 class SQLiteStore:
     """Sliding-window counters in one SQLite file. Each write is one IMMEDIATE transaction,
     so concurrent gunicorn workers cannot both take the last free slot.
@@ -80,7 +118,11 @@ class SQLiteStore:
 
     def __init__(self, path: Path, clock=time.time) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The file holds only HMACs, but it is nobody else's business: 0600, and SQLite
+        # gives its -wal and -shm files the database file's mode.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)
         self._clock = clock
         self._local = threading.local()
         # Threads of one process take turns here rather than in SQLite's busy handler,
@@ -117,8 +159,15 @@ class SQLiteStore:
             _record(db, key, now)
             return True
 
-    def hits(self, checks: Sequence[Check], decoy: str) -> int:
-        """`hit_all` in one transaction."""
+    def hits(
+        self,
+        checks: Sequence[Check],
+        decoy: str,
+        mark: str | None = None,
+        refused_keys: Sequence[str] | None = None,
+    ) -> int:
+        """`hit_all` in one transaction, the mark (all passed) or the refusal count (the
+        key in `refused_keys` at the refusing check's place) included: one write either way."""
         # One transaction for all the checks: one lock and one commit per sign-up, not one
         # per limit. The same statements run whether a check passes or not: a refused
         # check records its event on the decoy key instead.
@@ -132,6 +181,13 @@ class SQLiteStore:
                 _record(db, key if ok else decoy, now)
                 passed += ok and not refused
                 refused = refused or not ok
+            if mark is not None and not refused:
+                db.execute(
+                    "INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)",
+                    (mark, now + MARK_TTL),
+                )
+            elif refused_keys is not None and refused:
+                _record(db, refused_keys[passed], now)
         return passed
 
     def first(self, key: str, ttl: float) -> bool:
@@ -142,6 +198,16 @@ class SQLiteStore:
                 return False
             db.execute("INSERT OR REPLACE INTO marks (key, until) VALUES (?, ?)", (key, now + ttl))
             return True
+
+    def count(self, key: str, window: float) -> int:
+        """How many events `key` had in the last `window` seconds (nothing recorded)."""
+        since = self._clock() - window
+        sql = "SELECT COUNT(*) FROM hits WHERE key = ? AND at > ?"
+        return self._connect().execute(sql, (key, since)).fetchone()[0]
+
+    def marked(self, key: str) -> bool:
+        row = self._connect().execute("SELECT until FROM marks WHERE key = ?", (key,)).fetchone()
+        return bool(row) and row[0] > self._clock()
 
     def purge(self, max_window: float = 7 * 86400) -> None:
         """Forget expired entries (the worker calls this now and then), a few hundred rows
@@ -232,6 +298,12 @@ class MemoryStore:
                 return False
             self._marks[key] = now + ttl
             return True
+
+    def marked(self, key: str) -> bool:
+        return self._marks.get(key, 0) > self._clock()
+
+    def count(self, key: str, window: float) -> int:
+        return sum(1 for t in self._hits.get(key, []) if t > self._clock() - window)
 
 
 class _Transaction:

@@ -24,8 +24,8 @@ from typing import Any
 from . import messages
 from .config import Config
 from .jobs import mail_job, render
-from .spool import Job, Spool
-from .store import SQLiteStore
+from .spool import WORKER_LOCK, Job, Spool
+from .store import REFUSAL_KINDS, REFUSALS_KEPT, Keyer, SQLiteStore, held_mark, refusal_key
 
 log = logging.getLogger(__name__)
 DONE_KEPT = 14 * 86400  # seconds a done marker is kept at least
@@ -154,7 +154,7 @@ class Deliverer:
     def _http(self, job: Job) -> None:
         body = job.data["body"].encode("utf-8")
         headers = {
-            "Content-Type": "application/json",
+            "Content-Type": job.data.get("content_type", "application/json"),
             "User-Agent": "handbill-signup",
             "Idempotency-Key": job.id,
         }
@@ -165,7 +165,8 @@ class Deliverer:
             raise PermanentError(f"queued for backend {job.data['auth']!r}, now {backend.name!r}")
         if backend is not None:
             headers.update(backend.sign(body, job.id))
-        req = urllib.request.Request(job.data["url"], data=body, headers=headers, method="POST")
+        method = job.data.get("method", "POST")
+        req = urllib.request.Request(job.data["url"], data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.smtp.timeout) as resp:
                 resp.read()
@@ -201,6 +202,21 @@ class Worker:
         self.deliverer = deliverer or Deliverer(cfg)
         self.store = store  # purged hourly, if given
         self._delivered: list[Job] = []  # marked done, not yet committed
+        self._keyer = Keyer(cfg.secret_keys[-1])
+
+    def recover(self) -> dict[str, int]:
+        """Put back or remove what crashed servers and workers left in the spool (see
+        Spool.recover_leftovers), then say that a worker now uses it. Without the store,
+        held sign-ups are left alone: only it knows whether they were counted."""
+        store = self.store
+        counted = (
+            None if store is None else lambda job_id: store.marked(held_mark(self._keyer, job_id))
+        )
+        result = self.spool.recover_leftovers(counted)
+        self.spool.announce(WORKER_LOCK)
+        if any(result.values()):
+            log.warning("spool leftovers after a crash: %s", result)
+        return result
 
     def run_once(self, ignore_backoff: bool = False) -> RunResult:
         result = RunResult()
@@ -274,14 +290,36 @@ class Worker:
         if self.store is not None:
             self.store.purge(max(COUNTERS_KEPT, limits.per_ip_window, limits.per_address_window))
 
+    def send_refusal_summary(self, now: float | None = None) -> bool:
+        """Once a day, the keeper gets yesterday's count of submissions the limits turned
+        away (numbers only), if there were any: the visitors were told "check your email",
+        so nobody else would notice. True if it was queued."""
+        if self.store is None:
+            return False
+        day = time.strftime("%Y-%m-%d", time.gmtime((now or time.time()) - 86400))
+        counts = {
+            kind: self.store.count(refusal_key(self._keyer, day, kind), REFUSALS_KEPT)
+            for kind in REFUSAL_KINDS
+        }
+        if not any(counts.values()):
+            return False
+        if not self.store.first(self._keyer("summary", day), REFUSALS_KEPT):
+            return False  # already sent (another worker, or before a restart)
+        job_id = f"summary-{day}"
+        msg = messages.refusal_summary(self.cfg, day, counts, job_id)
+        return self.spool.put(mail_job(job_id, "alert", msg, self.cfg.mail_from))
+
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
-        self.spool.recover()
-        last_purge = 0.0
+        self.recover()
+        last_purge = time.time()
+        self.tidy()
+        self.send_refusal_summary()
         while stop is None or not stop.is_set():
             self.run_once()
             if time.time() - last_purge > 3600:
-                self.spool.recover()
+                self.recover()
                 self.tidy()
+                self.send_refusal_summary()
                 last_purge = time.time()
             if stop is not None:
                 stop.wait(poll)

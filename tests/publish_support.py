@@ -64,6 +64,11 @@ def exact(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     return found
 
 
+def contents(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes, by its path in the folder."""
+    return {name: data for name, (data, _, _) in exact(folder).items()}
+
+
 def add_posts(project: Path, **posts: str) -> None:
     for name, text in posts.items():
         (project / "content" / "posts" / f"{name}.md").write_text(text, encoding="utf-8")

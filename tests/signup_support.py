@@ -33,6 +33,7 @@ JOIN = {
 }
 LOCAL = Visitor("127.0.0.1", None, None)
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
+MAILMAN_PASSWORD = "rest-password-for-tests"
 BIN = Path(sys.executable).parent
 
 
@@ -157,6 +158,7 @@ def env() -> dict[str, str]:
         "HANDBILL_SIGNUP_SECRET_KEYS": SECRET,
         "HANDBILL_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "HANDBILL_LISTMONK_TOKEN": "tok",
+        "HANDBILL_MAILMAN_PASSWORD": MAILMAN_PASSWORD,
     }
 
 
@@ -249,6 +251,7 @@ def start_server(config_path: Path, port: int, workers: int = 2) -> subprocess.P
             env=env(),
             stdout=subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,  # its own process group, for tests that kill -9 it all
         )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

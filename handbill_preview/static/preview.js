@@ -7,26 +7,30 @@
   var served = document.querySelector('meta[name="handbill-preview-build"]');
   var current = served ? served.getAttribute("content") : null;
 
+  function where(problem) {
+    return problem.file + (problem.line ? ":" + problem.line : "");
+  }
+
   function sourceLink(problem) {
     var link = document.createElement("a");
-    var where = problem.file + (problem.line ? ":" + problem.line : "");
     link.href = BASE + "source?file=" + encodeURIComponent(problem.file) +
       (problem.line ? "#L" + problem.line : "");
-    link.textContent = where;
+    link.textContent = where(problem);
     return link;
   }
 
+  /* "events/a.yaml:2: start: …" becomes a link to the file, then the rest of the message. */
   function item(problem) {
     var li = document.createElement("li");
     li.className = "handbill-preview__" + problem.level;
-    if (problem.file) {
-      var where = problem.file + (problem.line ? ":" + problem.line : "");
-      li.appendChild(sourceLink(problem));
-      var rest = problem.text.indexOf(where) === 0 ? problem.text.slice(where.length) : " " + problem.text;
-      li.appendChild(document.createTextNode(rest));
-    } else {
+    if (!problem.file) {
       li.textContent = problem.text;
+      return li;
     }
+    var named = where(problem);
+    var rest = problem.text.indexOf(named) === 0 ? problem.text.slice(named.length) : " " + problem.text;
+    li.appendChild(sourceLink(problem));
+    li.appendChild(document.createTextNode(rest));
     return li;
   }
 
@@ -58,10 +62,25 @@
     document.body.insertBefore(box, document.body.firstChild);
   }
 
+  /* "Rebuilding…" in a corner while a build runs, so a save visibly did something. */
+  function busy(building) {
+    var badge = document.getElementById("handbill-preview-building");
+    if (!badge) {
+      badge = document.createElement("p");
+      badge.id = "handbill-preview-building";
+      badge.className = "handbill-preview-building";
+      badge.setAttribute("role", "status");
+      document.body.appendChild(badge);
+    }
+    badge.textContent = building ? "Rebuilding…" : "";
+    badge.hidden = !building;
+  }
+
   function check() {
     fetch(BASE + "state.json", { cache: "no-store" })
       .then(function (answer) { return answer.json(); })
       .then(function (state) {
+        busy(state.building);
         if (current !== null && state.build !== current && !state.building) {
           window.location.reload();
           return;

@@ -24,12 +24,12 @@ def check_file(path: Path, settings: dict[str, Any]) -> list[Problem]:
         return []
     problems = list(facts.problems)
     if not facts.fatal:
-        problems += missing(facts, kind_of(relative(str(path), settings), settings), metadata)
+        problems += missing(facts, kind_of(relative(str(path), settings), settings), metadata)[0]
     return sorted(problems, key=lambda p: p.line)
 
 
 def kind_of(rel: str, settings: dict[str, Any]) -> str:
-    """ "page" for a file in PAGE_PATHS, else "post"."""
+    """Whether a file is a "page" (in PAGE_PATHS) or a "post"."""
     for folder in settings.get("PAGE_PATHS", []):
         if rel.startswith(folder.rstrip("/") + "/"):
             return "page"

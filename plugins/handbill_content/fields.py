@@ -22,6 +22,7 @@ from .problems import Problem, did_you_mean
 # A detail to take out of the metadata, so Pelican makes its own (a slug from the title).
 _DROP = object()
 STATUSES = ("published", "draft", "hidden", "skip")
+PLAIN_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T_]\d{1,2}:\d{2}(:\d{2})?)?")
 DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 DATE_HINT = "write the date and local time as YYYY-MM-DD HH:MM, for example 2026-11-28 18:00"
@@ -55,6 +56,8 @@ def check_fields(
             check(item, path, process, settings, checked)
     for wrong, meant in header.meant.items():
         _take_as(header, wrong, meant, process, checked)
+    if not any(p.field.lower() in ("save_as", "url") for p in checked.problems):
+        check_address_pair(header, path, checked)
     return checked
 
 
@@ -73,6 +76,8 @@ def _take_as(
 
 
 def _date(item: Field, path: str, process, settings, checked: Checked) -> None:
+    if _plain_date(item.value):
+        return  # the usual 2026-11-28 18:00, valid: no need to ask dateutil
     try:
         process(item.key, item.value)
     except Exception as err:
@@ -113,6 +118,18 @@ MONTHS = (
     "November",
     "December",
 )
+
+
+def _plain_date(value: str) -> bool:
+    """A valid date in the form the guide shows (YYYY-MM-DD, optionally HH:MM[:SS])."""
+    found = PLAIN_DATE.match(value)
+    if not found:
+        return False
+    try:
+        datetime.datetime(*(int(part) for part in found.groups() if part is not None))
+    except ValueError:
+        return False
+    return True
 
 
 def _date_error(value: str, err: Exception) -> str:
@@ -215,6 +232,37 @@ def _title(item: Field, path: str, process, settings, checked: Checked) -> None:
         )
 
 
+def _address(item: Field, path: str, process, settings, checked: Checked) -> None:
+    """`Save_as:` (the file written) and `Url:` (the address links use) must agree."""
+    if "{" in item.value or "}" in item.value:
+        what = f"{item.value!r}: placeholders such as {{slug}} are not filled in here"
+    elif not item.value:
+        what = "is empty"
+    else:
+        return
+    checked.problems.append(
+        Problem(path, item.line, item.name, what, "leave the line out: Slug sets the address")
+    )
+    checked.replace[item.key] = _DROP
+
+
+def check_address_pair(header: Header, path: str, checked: Checked) -> None:
+    given = [f for f in (header.first("save_as"), header.first("url")) if f]
+    if len(given) == 1:
+        alone = given[0]
+        other = "Url" if alone.key == "save_as" else "Save_as"
+        checked.problems.append(
+            Problem(
+                path,
+                alone.line,
+                alone.name,
+                f"is given without {other}:, so links lead to an address that has no page",
+                "leave the line out (Slug sets the address), or give both",
+            )
+        )
+        checked.replace[alone.key] = _DROP
+
+
 CHECKS: dict[str, Callable[..., None]] = {
     "date": _date,
     "modified": _date,
@@ -222,4 +270,6 @@ CHECKS: dict[str, Callable[..., None]] = {
     "category": _category,
     "slug": _slug,
     "title": _title,
+    "save_as": _address,
+    "url": _address,
 }

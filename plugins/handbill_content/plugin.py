@@ -8,8 +8,10 @@ handbill_checks, warnings and notices do not).
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from pelican import Pelican, signals
@@ -23,12 +25,10 @@ from .unread import unread_files
 
 log = logging.getLogger(__name__)
 NAME = "handbill_content"
-# Details a post must have (Title, Date, Category) and a page must have (Title); without a
-# title or (for a post) a date Pelican cannot show the file at all.
-REQUIRED = {
-    "post": {"title": True, "date": True, "category": False},
-    "page": {"title": True},
-}
+# Details a post or a page must have. Without a title, or a post without a date, Pelican
+# cannot show the file at all: it is left out (a draft may do without a date).
+REQUIRED = {"post": ("title", "date", "category"), "page": ("title",)}
+CANNOT_SHOW_WITHOUT = ("title", "date")
 EXAMPLES = {
     "page title": "Title: About us",
     "title": "Title: Petition passes 15,000 signatures",
@@ -38,6 +38,27 @@ EXAMPLES = {
 # One checker per build, found by its settings dict (every generator and reader of a build
 # shares that one dict); held by the Pelican instance, so it goes when the build does.
 BUILDS: weakref.WeakValueDictionary[int, SiteChecks] = weakref.WeakValueDictionary()
+
+
+def never_stops_the_build(handler: Callable[..., None]) -> Callable[..., None]:
+    """A check that fails in a way nobody foresaw is one error line, not a traceback that
+    stops the preview (and, being an error, it still stops a publish)."""
+
+    @functools.wraps(handler)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            handler(*args, **kwargs)
+        except Exception as err:
+            log.debug("handbill_content: %s", handler.__name__, exc_info=True)
+            log.error(
+                "content checks: %s could not finish (%s: %s) — the rest of the site is "
+                "built; please report this",
+                handler.__name__,
+                type(err).__name__,
+                err,
+            )
+
+    return guarded
 
 
 def enabled(settings: dict[str, Any]) -> bool:
@@ -52,6 +73,13 @@ def initialized(pelican: Pelican) -> None:
         BUILDS[id(pelican.settings)] = pelican.handbill_content
 
 
+def article_generator_init(generator: ArticlesGenerator) -> None:
+    # The first thing of each build to read a post (a rebuild of `make serve` too).
+    checks = BUILDS.get(id(generator.settings))
+    if checks is not None:
+        checks.start()
+
+
 def readers_init(readers: Any) -> None:
     if enabled(readers.settings):
         for ext in HandbillMarkdownReader.file_extensions:
@@ -63,6 +91,7 @@ def report(problems: list[Problem]) -> None:
         problem.log(log)
 
 
+@never_stops_the_build
 def content_context(generator: Any, metadata: dict[str, Any]) -> None:
     """Each post or page, as Pelican reads it (also from the cache): tell its problems."""
     facts: Facts | None = metadata.pop(FACTS, None)
@@ -72,64 +101,63 @@ def content_context(generator: Any, metadata: dict[str, Any]) -> None:
     checks.facts[facts.path] = facts
     kind = "post" if isinstance(generator, ArticlesGenerator) else "page"
     problems = list(facts.problems)
+    left_out = facts.fatal
     if not facts.fatal:
-        problems += missing(facts, kind, metadata)
+        absent, left_out = missing(facts, kind, metadata)
+        problems += absent
     report(sorted(problems, key=lambda p: p.line))
-    if facts.fatal or any("left out" in p.message for p in problems):
+    if left_out:
         metadata["status"] = "skip"
 
 
-def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> list[Problem]:
+def missing(facts: Facts, kind: str, metadata: dict[str, Any]) -> tuple[list[Problem], bool]:
+    """The required details the file lacks, and whether it must be left out for it."""
     if not facts.lines:
         example = "Title:, Date:, Category:" if kind == "post" else "Title:"
-        return [
-            Problem(
-                facts.path,
-                1,
-                "details",
-                f"the file does not start with the {kind}'s details ({example}), so it is left out",
-                f"start it with a line '{example_of('title', kind)}' (see docs/volunteers.md)",
-            )
-        ]
+        what = f"the file does not start with the {kind}'s details ({example}), so it is left out"
+        fix = f"start it with a line '{example_of('title', kind)}' (see docs/volunteers.md)"
+        return [Problem(facts.path, 1, "details", what, fix)], True
+    draft = metadata.get("status") in ("draft", "skip")
     problems = []
+    left_out = False
     for key in REQUIRED[kind]:
-        if facts.has(key) or (key == "date" and metadata.get("status") == "skip"):
+        if facts.has(key) or (key == "date" and draft):
             continue
-        what = "missing, so the file is left out" if REQUIRED[kind][key] else "missing"
-        if key == "category":
+        if key in CANNOT_SHOW_WITHOUT:
+            what, left_out = "missing, so the file is left out", True
+        else:
             what = "missing, so the post is filed under its folder's name"
-        problems.append(
-            Problem(
-                facts.path,
-                1,
-                key.capitalize(),
-                what,
-                f"add a line '{example_of(key, kind)}' at the top, before the empty line",
-            )
-        )
-    return problems
+        fix = f"add a line '{example_of(key, kind)}' at the top, before the empty line"
+        problems.append(Problem(facts.path, 1, key.capitalize(), what, fix))
+    return problems, left_out
 
 
 def example_of(key: str, kind: str) -> str:
     return EXAMPLES.get(f"{kind} {key}", EXAMPLES[key])
 
 
+@never_stops_the_build
 def article_pretaxonomy(generator: ArticlesGenerator) -> None:
     checks = BUILDS.get(id(generator.settings))
     if checks is None:
         return
+    report(checks.drop_reserved(generator, ARTICLE_LISTS, folders=False))
     report(checks.drop_duplicates(generator, ARTICLE_LISTS))
+    report(checks.known_templates(generator, ARTICLE_LISTS, "article"))
     report(checks.near_misses(generator.articles))
     report(checks.held_back(generator.drafts))
 
 
+@never_stops_the_build
 def page_finalized(generator: PagesGenerator) -> None:
     checks = BUILDS.get(id(generator.settings))
     if checks is not None:
         report(checks.drop_reserved(generator, PAGE_LISTS))
         report(checks.drop_duplicates(generator, PAGE_LISTS))
+        report(checks.known_templates(generator, PAGE_LISTS, "page"))
 
 
+@never_stops_the_build
 def all_finalized(generators: list[Any]) -> None:
     checks = BUILDS.get(id(generators[0].settings)) if generators else None
     if checks is not None:
@@ -140,6 +168,7 @@ def register() -> None:
     quiet.install(lambda: len(BUILDS) > 0)
     signals.initialized.connect(initialized)
     signals.readers_init.connect(readers_init)
+    signals.article_generator_init.connect(article_generator_init)
     signals.article_generator_context.connect(content_context)
     signals.page_generator_context.connect(content_context)
     signals.article_generator_pretaxonomy.connect(article_pretaxonomy)

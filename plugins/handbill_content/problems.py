@@ -42,14 +42,17 @@ def normalised(word: str) -> str:
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.8) -> str | None:
     """The choice `word` was most likely meant to be, or None when none is close.
 
-    Names that differ only in case, spacing, hyphens or a plural s match first; then
+    `choices` come likeliest first. Names that differ only in case, spacing, hyphens or a
+    plural s match first; then
     difflib's ratio, preferring choices with the same first letter (typos rarely hit it).
     """
     options = [c for c in dict.fromkeys(choices) if c != word]
     same = [c for c in options if normalised(c) == normalised(word)]
     if same:
         return same[0]
-    folded = {c.casefold(): c for c in options}
+    folded: dict[str, str] = {}
+    for choice in options:  # the first of two spellings wins: callers put the likelier first
+        folded.setdefault(choice.casefold(), choice)
     matches = difflib.get_close_matches(word.casefold(), list(folded), n=3, cutoff=cutoff)
     matches.sort(key=lambda m: not m.startswith(word[:1].casefold()))
     return folded[matches[0]] if matches else None

@@ -13,7 +13,11 @@ from collections.abc import Callable
 # logger name -> starts of message templates, with what says it better instead
 REPORTED_BETTER = {
     # two details on one line or an indented line: frontmatter.py names the line
-    "pelican.readers": ("Duplicate definition of `%s` for %s",),
+    "pelican.readers": (
+        "Duplicate definition of `%s` for %s",
+        # a picture without alt text: pictures.py names the line
+        "Empty alt attribute for image %s in %s",
+    ),
     # two files with one address: site.py names both and the fix
     "pelican.utils": ('There are %s items "%s" with lang %s', "There are %s original"),
     # a link to a missing file: handbill_checks names the line and the nearest file

@@ -12,11 +12,12 @@ import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pelican.readers import MarkdownReader
+from handbill_markdown.reader import ReusingMarkdownReader
 
 from . import active, settings as content_settings
 from .fields import apply, check_fields
 from .frontmatter import read_header
+from .pictures import pictures_without_alt
 from .problems import ERROR, WARNING, Problem
 
 FACTS = "handbill_content_facts"
@@ -47,8 +48,12 @@ class Facts:
         return any(name == key for name, _ in self.lines) or any(m == key for _, m in self.meant)
 
 
-class HandbillMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, reporting the file's mistakes instead of failing on them."""
+class HandbillMarkdownReader(ReusingMarkdownReader):
+    """Pelican's Markdown reader, reporting the file's mistakes instead of failing on them.
+
+    It converts with handbill_markdown's reader (one Markdown instance per build, the same
+    HTML): both plugins register a reader for `.md`, and Pelican keeps only one per extension.
+    """
 
     file_extensions: ClassVar[list[str]] = [*READ_EXTENSIONS, *TEXT_EXTENSIONS]
 
@@ -90,6 +95,7 @@ class HandbillMarkdownReader(MarkdownReader):
         if not self.options.allow_raw_html and active.may_have_active_content(text):
             content, removed = active.remove_active_content(content, text, rel, header.body_line)
             problems += removed
+        problems += pictures_without_alt(text, rel, header.body_line)
         metadata[FACTS] = Facts(rel, lines, tuple(problems), False, meant)
         return content, metadata
 

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pelican.generators import PelicanTemplateNotFound
+
 from .problems import ERROR, NOTICE, WARNING, Problem, closest
 from .reader import Facts, relative
 
@@ -39,6 +41,10 @@ class SiteChecks:
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
+        self.start()
+
+    def start(self) -> None:
+        """Forget the last build: `make serve` runs one Pelican instance many times."""
         self.facts: dict[str, Facts] = {}
         # Output file -> the source file that writes it (posts first, then pages).
         self.outputs: dict[str, str] = {}
@@ -90,34 +96,65 @@ class SiteChecks:
             fix,
         )
 
-    def drop_reserved(self, generator: Any, lists: Iterable[str]) -> list[Problem]:
-        """Pages whose address is inside a folder the site writes itself (events/, news/…):
-        the events list or a post would overwrite them, or they it."""
-        reserved = reserved_folders(self.settings)
+    def drop_reserved(
+        self, generator: Any, lists: Iterable[str], folders: bool = True
+    ) -> list[Problem]:
+        """Posts and pages that would overwrite a page the site writes itself (the home page,
+        the sitemap) and, for pages, any address inside its own folders (events/, news/…)."""
+        files = reserved_files(self.settings)
+        reserved = reserved_folders(self.settings) if folders else {}
         problems: list[Problem] = []
         for name in lists:
             kept = getattr(generator, name, None) or []
-            for page in list(kept):
-                folder = getattr(page, "save_as", "").split("/", 1)[0]
-                if folder not in reserved:
+            for item in list(kept):
+                save_as = getattr(item, "save_as", "")
+                folder = save_as.split("/", 1)[0]
+                if save_as in files:
+                    why = f"would replace the site's own {save_as}"
+                elif folder in reserved and "/" in save_as:
+                    used = reserved[folder]
+                    why = f"gives the address /{folder}/, which the site uses for its {used}"
+                else:
                     continue
-                kept.remove(page)
-                facts = self.facts_of(page)
-                field, line = (
-                    ("Slug", facts.line_of("slug"))
-                    if facts.has("slug")
-                    else ("Title", facts.line_of("title"))
+                kept.remove(item)
+                problems.append(self._reserved(item, why, folder))
+        return problems
+
+    def _reserved(self, item: Any, why: str, folder: str) -> Problem:
+        facts = self.facts_of(item)
+        for key, name in (("save_as", "Save_as"), ("url", "Url"), ("slug", "Slug")):
+            if facts.has(key):
+                field, line = name, facts.line_of(key)
+                break
+        else:
+            field, line = "Title", facts.line_of("title")
+        fix = (
+            "leave out Save_as: and Url: (Slug sets the address)"
+            if field in ("Save_as", "Url")
+            else f"choose another Slug, e.g. 'Slug: about-our-{folder}'"
+        )
+        return Problem(facts.path, line, field, f"{why}, so this file is left out", fix)
+
+    # --- templates --------------------------------------------------------------------
+    def known_templates(self, generator: Any, lists: Iterable[str], default: str) -> list[Problem]:
+        """`Template: x` naming no template of the theme would stop the build when writing:
+        use the default one and say so."""
+        problems: list[Problem] = []
+        for item in (i for name in lists for i in getattr(generator, name, None) or []):
+            if item.template == default or _has_template(generator, item.template):
+                continue
+            facts = self.facts_of(item)
+            problems.append(
+                Problem(
+                    facts.path,
+                    facts.line_of("template"),
+                    "Template",
+                    f"{item.template!r} is not a template of the theme, so the usual "
+                    f"{default!r} is used",
+                    "remove the line (or ask whoever looks after the theme)",
                 )
-                problems.append(
-                    Problem(
-                        facts.path,
-                        line,
-                        field,
-                        f"gives the page the address /{folder}/, which the site uses for "
-                        f"its {reserved[folder]}, so this page is left out",
-                        "choose another Slug, e.g. 'Slug: about-our-" + folder + "'",
-                    )
-                )
+            )
+            item.template = default
         return problems
 
     # --- near misses -----------------------------------------------------------------
@@ -141,7 +178,7 @@ class SiteChecks:
             for name in names(article):
                 if used[name] != 1:
                     continue
-                others = [n for n in used if n != name]
+                others = [n for n, _count in used.most_common() if n != name]
                 match = closest(name, others)
                 if match is None:
                     continue
@@ -187,6 +224,21 @@ class SiteChecks:
                 )
             )
         return problems
+
+
+def _has_template(generator: Any, name: str) -> bool:
+    try:
+        generator.get_template(name)
+    except PelicanTemplateNotFound:
+        return False
+    return True
+
+
+def reserved_files(settings: dict[str, Any]) -> set[str]:
+    """The pages Pelican writes from the theme's own templates: index.html, 404.html…"""
+    names = [*settings.get("DIRECT_TEMPLATES", []), "index"]
+    files = {settings.get(f"{n.upper()}_SAVE_AS", f"{n}.html") for n in names}
+    return {f for f in files if f}
 
 
 def _digits(name: str) -> str:

@@ -277,9 +277,20 @@ def _picture(root: str, rel: str) -> list[Problem]:
             )
         ]
     path = os.path.join(root, rel)
-    size = os.path.getsize(path)
-    with open(path, "rb") as handle:
-        head = handle.read(64).lstrip()
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(64).lstrip()
+    except OSError as err:
+        return [
+            Problem(
+                rel,
+                1,
+                "picture",
+                f"cannot be read ({err.strerror})",
+                "copy the picture into images/ again",
+            )
+        ]
     actual = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
     if ext == "svg" and b"<svg" in head:
         actual = "svg"

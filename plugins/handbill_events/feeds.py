@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from .ics import EPOCH
 from .model import Event
+from .moments import EPOCH, UTC
 from .settings import EventSettings
 
 MAX_ITEMS = 50
@@ -22,7 +21,7 @@ MAX_ITEMS = 50
 def _item_date(event: Event) -> datetime:
     dates = [event.modified or EPOCH]
     if event.spec.announced:
-        dates.append(event.spec.announced.replace(tzinfo=event.tz).astimezone(ZoneInfo("UTC")))
+        dates.append(event.spec.announced.replace(tzinfo=event.tz).astimezone(UTC))
     return max(dates)
 
 

@@ -14,8 +14,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from .errors import Problem, did_you_mean, shown
 from .load import LineList, LineMap
+from .problems import Problem, did_you_mean, shown
+from .slugs import ID_RX, slugify
 from .spec import Location
 
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -36,12 +37,6 @@ DATETIME_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?$")
 DURATION_RX = re.compile(
     r"(?:(\d+)\s*d(?:ays?)?\s*)?(?:(\d+)\s*h(?:ours?)?\s*)?(?:(\d+)\s*m(?:in(?:utes?)?)?)?"
 )
-
-
-ID_RX = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-SLUG_RX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 MAX_DURATION = timedelta(days=366)  # longer is a typo, and huge ones overflow
@@ -208,10 +203,6 @@ def field_line(fields: Fields, name: str, default: int) -> int:
     return fields.lines.get(name, default)
 
 
-def slugify(stem: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "event"
-
-
 def read_location(ck: Checker, value: Any, line: int, name: str) -> Location | None:
     if isinstance(value, str):
         return Location(name=value.strip())
@@ -238,7 +229,9 @@ def read_location(ck: Checker, value: Any, line: int, name: str) -> Location | N
 def _geo(ck: Checker, value: Any, line: int, name: str) -> tuple[float, float] | None:
     hint = "write [latitude, longitude] in degrees, e.g. [53.3809, -1.4702]"
     numbers = value if isinstance(value, list) and len(value) == 2 else None
-    if numbers is None or not all(isinstance(x, (int, float)) for x in numbers):
+    if numbers is None or not all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in numbers
+    ):
         ck.err(line, name, f"{shown(value)} is not a pair of numbers", hint)
         return None
     lat, lon = float(numbers[0]), float(numbers[1])

@@ -15,8 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from icalendar.cal.component import Component
-from icalendar.caselessdict import canonsort_keys
+from icalendar import Component
 
 # icalendar folds before a character that would bring a line to `LIMIT` octets, so lines
 # carry at most 74 octets (continuation lines 74 after their leading space): within
@@ -78,8 +77,7 @@ class Lines:
         names = tuple(dict.fromkeys(name.upper() for name, _ in props))
         rank = self._orders.get((kind, names))
         if rank is None:
-            order = canonsort_keys(names, kind.canonical_order)
-            rank = self._orders[(kind, names)] = {name: i for i, name in enumerate(order)}
+            rank = self._orders[(kind, names)] = {n: i for i, n in enumerate(_order(kind, names))}
         # sorted() is stable: values of a repeated name (EXDATE) keep the order added.
         ordered = sorted(props, key=lambda prop: rank[prop[0].upper()])
         tag = kind.name.encode()
@@ -126,6 +124,19 @@ class Lines:
             return line
         known = self._moments[shape]
         return None if known is None else known[0] + _digits(value) + known[1]
+
+
+def _order(kind: type[Component], names: tuple[str, ...]) -> list[str]:
+    """The order icalendar writes these properties in, asked through its public API: a
+    scratch component with an empty value for each, listed the way to_ical() lists them."""
+    scratch = kind()
+    for name in names:
+        scratch[name] = ""
+    return [
+        name
+        for name, _ in scratch.property_items(recursive=False, sorted=True)
+        if name not in ("BEGIN", "END")
+    ]
 
 
 # add() converts these to UTC first, so their digits are not the value's own.

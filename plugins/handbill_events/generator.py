@@ -1,10 +1,12 @@
-"""The Pelican generator: load -> validate -> model -> render pages, calendars and feeds."""
+"""The Pelican generator: load -> validate -> model (pipeline.py) -> ledger -> render pages,
+calendars and feeds."""
 
 from __future__ import annotations
 
 import logging
 from calendar import Calendar as MonthCalendar
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -12,16 +14,16 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import ics, present
-from .cache import ValidationCache
 from .description import Rendered, new_markdown, render
-from .errors import Problem
 from .feeds import write_feeds
-from .model import Event, Occurrence
+from .ledger import apply_ledger
+from .model import Event, Occurrence, categories
 from .pipeline import Addresses, is_event_file, model_event, validate_file
+from .problems import Problem
 from .settings import from_pelican
 from .spec import EventSpec
-from .state import apply_ledger
 from .upcoming import upcoming_dates
+from .validation_cache import ValidationCache
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ class EventsGenerator(Generator):
         found = self.get_files(self.cfg.path, extensions=False)
         return sorted(rel for rel in found if is_event_file(rel))
 
-    def _report(self, problems: list[Problem], warnings: list[Problem] = ()) -> None:
+    def _report(self, problems: list[Problem], warnings: Sequence[Problem] = ()) -> None:
         self.problems += problems
         for problem in problems:
             log.error(str(problem))
@@ -160,7 +162,7 @@ class EventsGenerator(Generator):
             )
 
     def _categories(self) -> list[tuple[str, str]]:
-        return ics.categories(self.events)
+        return categories(self.events)
 
     def _write_listings(self, writer) -> None:
         self._write_listing(writer, "events/index.html", self.events, None)
@@ -176,6 +178,8 @@ class EventsGenerator(Generator):
         upcoming = sorted(
             (o for e in events for o in e.upcoming(now) if o.day <= until), key=lambda o: o.sort_key
         )
+        # Dates after `until`: then an empty list is not "No upcoming events".
+        more_upcoming = any(o.day > until for e in events for o in e.upcoming(now))
         cutoff = cfg.months_back()
         past = sorted(
             (o for e in events for o in e.past(now) if o.end_utc >= cutoff or not e.is_series),
@@ -192,6 +196,7 @@ class EventsGenerator(Generator):
             save_as,
             "events/list",
             upcoming=upcoming,
+            more_upcoming=more_upcoming,
             past_by_year=past_by_year,
             events_category=category,
             list_until=until,

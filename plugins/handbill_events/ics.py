@@ -10,21 +10,19 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent
 
 from . import fold
 from .fold import Lines
-from .model import Event, Moment, Occurrence, as_written, horizon
+from .model import Event, Occurrence, as_written, categories, horizon
+from .moments import EPOCH, UTC, Moment
 from .settings import EventSettings
 from .vtimezone import vtimezone
 
 log = logging.getLogger(__name__)
 
 PRODID = "-//Handbill//handbill_events 1.0//EN"
-UTC = ZoneInfo("UTC")
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # DTSTAMP for events with no known change time
 
 
 def in_window(event: Event, settings: EventSettings) -> bool:
@@ -120,17 +118,6 @@ def vevent_properties(event: Event, settings: EventSettings) -> list[list[tuple[
         if occ.original_start is not None
     ]
     return [master, *overrides]
-
-
-def vevents(event: Event, settings: EventSettings) -> list[VEvent]:
-    """The same VEVENTs as icalendar components (the writer serialises the pairs)."""
-    made = []
-    for props in vevent_properties(event, settings):
-        vevent = VEvent()
-        for name, value in props:
-            vevent.add(name, value)
-        made.append(vevent)
-    return made
 
 
 def _at(event: Event, day: date) -> Moment:
@@ -235,27 +222,6 @@ def _calendar(name: str | None, description: str, url: str, settings: EventSetti
         )
         cal.add("x-published-ttl", f"PT{settings.refresh_hours}H")
     return cal
-
-
-def build_calendar(
-    events: Iterable[Event],
-    settings: EventSettings,
-    *,
-    name: str | None,
-    description: str = "",
-    url: str = "",
-    keep_past: bool = False,
-    writer: CalendarWriter | None = None,
-) -> bytes:
-    """One calendar; pass the build's `writer` to share work between calendars."""
-    writer = writer or CalendarWriter(settings)
-    return writer.calendar(events, name=name, description=description, url=url, keep_past=keep_past)
-
-
-def categories(events: Iterable[Event]) -> list[tuple[str, str]]:
-    """(name, slug) of every category, sorted by name."""
-    seen = {e.category_slug: e.spec.category for e in events}
-    return sorted((name, slug) for slug, name in seen.items())
 
 
 def build_calendars(

@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, shown
+from .problems import Problem, shown
 
 log = logging.getLogger(__name__)
 

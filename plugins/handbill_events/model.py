@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
@@ -13,15 +14,14 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from .description import Rendered, plain_text, render
-from .fields import slugify
-from .recur import rule_dates
+from .moments import Moment, localise, to_utc
+from .rule_dates import rule_dates
 from .settings import EventSettings
+from .slugs import slugify
 from .spec import Change, EventSpec, Location
 
 if TYPE_CHECKING:
     import markdown
-
-Moment = date | datetime
 
 
 @dataclass
@@ -97,7 +97,7 @@ class Occurrence:
 
     @property
     def sort_key(self) -> tuple[datetime, str]:
-        return (self.start_utc, self.event.id)
+        return (self.start_utc, self.event.spec.id)
 
 
 @dataclass
@@ -127,11 +127,26 @@ class Event:
     ics_url: str = ""
     ics_save_as: str = ""
 
-    def __getattr__(self, name: str):
-        # Templates read spec fields (title, location, …) straight from the event.
-        if name == "spec":
-            raise AttributeError(name)
-        return getattr(self.spec, name)
+    # What templates read of the file itself (the rest through `event.spec`).
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def status(self) -> str:
+        return self.spec.status
+
+    @property
+    def summary(self) -> str:
+        return self.spec.summary
+
+    @property
+    def category(self) -> str:
+        return self.spec.category
+
+    @property
+    def location(self) -> Location | None:
+        return self.spec.location
 
     @property
     def cache_key(self) -> str:
@@ -198,17 +213,6 @@ def when_text(occ: Occurrence) -> str:
         f"{day_words(start.date())}, {clock(start.time())} to {day_words(end.date())}, "
         f"{clock(end.time())}"
     )
-
-
-def to_utc(moment: Moment, tz: ZoneInfo) -> datetime:
-    """Sortable instant; an all-day date counts from local midnight."""
-    if isinstance(moment, datetime):
-        return moment.astimezone(ZoneInfo("UTC"))
-    return datetime(moment.year, moment.month, moment.day, tzinfo=tz).astimezone(ZoneInfo("UTC"))
-
-
-def localise(moment: Moment, tz: ZoneInfo) -> Moment:
-    return moment.replace(tzinfo=tz) if isinstance(moment, datetime) else moment
 
 
 def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
@@ -341,3 +345,9 @@ def _occurrence(
     occ.online = change.online or spec.online
     occ.note = change.note
     return occ
+
+
+def categories(events: Iterable[Event]) -> list[tuple[str, str]]:
+    """(name, slug) of every category, sorted by name."""
+    seen = {e.category_slug: e.spec.category for e in events}
+    return sorted((name, slug) for slug, name in seen.items())

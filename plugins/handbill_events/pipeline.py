@@ -1,7 +1,7 @@
 """One event file through the pipeline, without Pelican: load -> validate -> model.
 
 The generator calls these for every file of a build, the benchmark (bench/ics.py) and
-the fuzz test (tests/events/test_pipeline.py) call the same, so what they measure and
+the fuzz test (tests/events/test_pipeline_fuzz.py) call the same, so what they measure and
 try is what a build does. No file can stop a build: what validation did not foresee is
 caught here and reported like any other problem, naming the file.
 """
@@ -15,9 +15,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .description import Rendered
-from .errors import Problem, shown
 from .load import read_yaml
 from .model import Event, build_event
+from .problems import Problem, shown
+from .rule_dates import TooManyDates
 from .settings import EventSettings
 from .spec import EventSpec
 from .validate import check_event
@@ -113,6 +114,15 @@ def model_event(
     try:
         rendered = describe(spec.description)
         event = build_event(spec, settings, description=rendered)
+    except TooManyDates as err:  # a start in the wrong century: the model knows the horizon
+        problem = Problem(
+            spec.source,
+            spec.line_of("start"),
+            "start",
+            f"{spec.start:%Y-%m-%d} makes this series list {err}",
+            "check the year of `start:`, or end the series with `until:` or `count:`",
+        )
+        return Modelled(None, [problem], [])
     except RecursionError:  # Markdown recursing; validation refuses deep nesting first
         problem = Problem(
             spec.source,

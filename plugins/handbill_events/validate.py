@@ -1,6 +1,6 @@
 """Check one event file's fields and turn them into an EventSpec, collecting every problem.
 
-The readers live in fields.py (single values) and rules.py (repeat: and changes:).
+The readers live in fields.py (single values) and series_fields.py (repeat: and changes:).
 """
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .description import MAX_DEPTH, nesting_depth
-from .errors import Problem, shown
 from .fields import (
-    SLUG_RX,
     Checker,
     field_line,
     read_end,
@@ -21,10 +19,11 @@ from .fields import (
     read_timezone,
     read_url,
     read_when,
-    slugify,
 )
 from .load import LineMap
-from .rules import read_changes, read_repeat
+from .problems import Problem, shown
+from .series_fields import read_changes, read_repeat
+from .slugs import SLUG_RX, slugify
 from .spec import EventSpec
 
 FIELDS = (

@@ -18,7 +18,13 @@ from urllib.parse import quote
 from pydantic import Field, field_validator
 
 from handbill_config import ConfigError, StrictModel, load_signup_config, plugin_settings
-from handbill_config.consent import DEFAULT_TEXT, DEFAULT_VERSION, Consent, consent_from_table
+from handbill_config.consent import (
+    DEFAULT_TEXT,
+    DEFAULT_VERSION,
+    Consent,
+    consent_from_table,
+    placeholders_ok,
+)
 from handbill_config.signup import SignupConfig, page_path
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,9 @@ class PageOverrides(StrictModel):
     expired: str | None = None
     try_later: str | None = None
     contact_sent: str | None = None
+    leave_form: str | None = None
+    leave_check_email: str | None = None
+    left: str | None = None
 
     @field_validator("*")
     @classmethod
@@ -68,8 +77,22 @@ class SignupPluginSettings(StrictModel):
     mailto_subject: str = "Please add me to the mailing list"
     contact_mailto_subject: str = "Message from the website"
 
+    @field_validator("consent_text")
+    @classmethod
+    def _only_group_placeholder(cls, value: str | None) -> str | None:
+        return value if value is None else placeholders_ok(value)
 
-RESULT_PAGES = ("check_email", "welcome", "expired", "try_later", "contact_sent")
+
+RESULT_PAGES = (
+    "check_email",
+    "welcome",
+    "expired",
+    "try_later",
+    "contact_sent",
+    "leave_form",
+    "leave_check_email",
+    "left",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,7 @@ class SignupSettings:
     server: bool
     subscribe_url: str
     contact_url: str
+    leave_request_url: str
     email: str
     group_name: str
     list_name: str
@@ -89,6 +113,7 @@ class SignupSettings:
     token_max_age_hours: int
     join_mailto: str
     contact_mailto: str
+    leave_mailto: str
 
     @property
     def consent_text(self) -> str:
@@ -162,6 +187,7 @@ def read(settings: dict[str, Any]) -> SignupSettings:
         server=bool(server_url),
         subscribe_url=f"{server_url}/subscribe",
         contact_url=f"{server_url}/contact",
+        leave_request_url=f"{server_url}/leave-request",
         email=email,
         group_name=group,
         list_name=list_name or "",
@@ -174,4 +200,9 @@ def read(settings: dict[str, Any]) -> SignupSettings:
             email, user.mailto_subject, _join_mailto_body(group, list_name, consent)
         ),
         contact_mailto=mailto(email, user.contact_mailto_subject, "Hello,\n\n"),
+        leave_mailto=mailto(
+            email,
+            "Please take me off the mailing list",
+            f"Hello {group},\n\nPlease take this email address off {list_name}.\n\nThank you\n",
+        ),
     )

@@ -22,10 +22,15 @@ class Backend:
 
     name: ClassVar[str]
     action: ClassVar[str]
+    leave_action: ClassVar[str]  # the keeper's withdrawal-record mail: what happened
     # True when the keeper's consent-record mail is itself the hand-off.
     record_is_handoff: ClassVar[bool] = False
 
     def handoff_jobs(self, cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
+        return []
+
+    def withdraw_jobs(self, cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
+        """The jobs that take one person off the list (they used a leave link)."""
         return []
 
     def sign(self, body: bytes, job_id: str) -> dict[str, str]:
@@ -33,6 +38,26 @@ class Backend:
 
     def already_delivered(self, status: int) -> bool:
         return False
+
+
+def http_job(
+    job_id: str,
+    purpose: str,
+    backend: str,
+    url: str,
+    body: str,
+    method: str = "POST",
+    content_type: str = "application/json",
+) -> Job:
+    """An HTTP call for the worker to make, signed by `backend` at delivery time."""
+    from ..spool import Job
+
+    data = {"url": url, "body": body, "auth": backend}
+    if method != "POST":
+        data["method"] = method
+    if content_type != "application/json":
+        data["content_type"] = content_type
+    return Job(id=job_id, kind="http", purpose=purpose, data=data)
 
 
 def secret(env: Mapping[str, str], name: str) -> str | None:

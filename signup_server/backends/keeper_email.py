@@ -13,6 +13,7 @@ from .base import Backend
 class KeeperEmail(Backend):
     name = "email"
     action = "Please add them to the list."
+    leave_action = "Please take them off the list now."
     record_is_handoff = True
 
     @classmethod

@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 
 from handbill_config import SignupConfig
 
-from ..spool import Job
-from .base import Backend, secret
+from .base import Backend, http_job, secret
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..spool import Job
 
 
 class Listmonk(Backend):
     name = "listmonk"
     action = "They have been added to listmonk (pre-confirmed)."
+    leave_action = "They have been unsubscribed from the list in listmonk."
 
     def __init__(self, url: str, lists: tuple[int, ...], user: str, token: str | None) -> None:
         self.url, self.lists, self.user, self.token = url, lists, user, token
@@ -47,12 +48,24 @@ class Listmonk(Backend):
             "preconfirm_subscriptions": True,
             "attribs": {"consent": record},
         }
-        data = {
-            "url": f"{self.url}/api/subscribers",
-            "body": json.dumps(payload, ensure_ascii=False),
-            "auth": self.name,
+        body = json.dumps(payload, ensure_ascii=False)
+        url = f"{self.url}/api/subscribers"
+        return [http_job(f"{job_id}-listmonk", "handoff: listmonk", self.name, url, body)]
+
+    def withdraw_jobs(self, cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
+        # listmonk's documented "manage lists by query": unsubscribe whoever has this
+        # address from our lists, in one call, without first looking up their id. The
+        # address is a validated one, but a ' is allowed in it: doubled, as SQL wants.
+        address = record["email"].replace("'", "''")
+        payload = {
+            "query": f"subscribers.email = '{address}'",
+            "action": "unsubscribe",
+            "target_list_ids": list(self.lists),
         }
-        return [Job(id=f"{job_id}-listmonk", kind="http", purpose="handoff: listmonk", data=data)]
+        body = json.dumps(payload, ensure_ascii=False)
+        url = f"{self.url}/api/subscribers/query/lists"
+        purpose = "withdrawal: listmonk"
+        return [http_job(f"{job_id}-listmonk", purpose, self.name, url, body, "PUT")]
 
     def sign(self, body: bytes, job_id: str) -> dict[str, str]:
         return {"Authorization": f"token {self.user}:{self.token}"}

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING
 
 from handbill_config import SignupConfig
 
-from ..spool import Job
-from .base import Backend, secret
+from .base import Backend, http_job, secret
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..spool import Job
 
 
 class Webhook(Backend):
     name = "webhook"
     action = "They have been sent to the webhook."
+    leave_action = "Their withdrawal has been sent to the webhook."
 
     def __init__(self, url: str, key: str | None) -> None:
         self.url, self.key = url, key
@@ -41,8 +42,11 @@ class Webhook(Backend):
 
     def handoff_jobs(self, cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
         body = json.dumps({"event": "subscriber.confirmed", "record": record}, ensure_ascii=False)
-        data = {"url": self.url, "body": body, "auth": self.name}
-        return [Job(id=f"{job_id}-webhook", kind="http", purpose="handoff: webhook", data=data)]
+        return [http_job(f"{job_id}-webhook", "handoff: webhook", self.name, self.url, body)]
+
+    def withdraw_jobs(self, cfg: Config, record: dict[str, str], job_id: str) -> list[Job]:
+        body = json.dumps({"event": "subscriber.withdrawn", "record": record}, ensure_ascii=False)
+        return [http_job(f"{job_id}-webhook", "withdrawal: webhook", self.name, self.url, body)]
 
     def sign(self, body: bytes, job_id: str) -> dict[str, str]:
         ts = str(int(time.time()))

@@ -35,11 +35,13 @@ LOG_LINE = re.compile(r"^(?:\[[\d:]+\])?\s+(ERROR|WARNING|CRITICAL)\s+(.*?)\s+[\
 # Messages that need the whole site, so the one-file entry point cannot give them.
 SITE_WIDE = (
     "gives the same address",
-    "gives the page the address",
+    "would replace the site's own",
+    "gives the address /",
     "is used by no other post",
     "leads to no file in the site",
     "is in the future",
     "is a second copy of",
+    "is not a template of the theme",
 )
 
 
@@ -247,3 +249,28 @@ def test_alone_warnings_and_notices_publish(tmp_path: Path) -> None:
             assert message in done.messages
     script = (tmp_path / "output/news/2025/corpus-html-script/index.html").read_text()
     assert "<script>alert" not in script and "After it." in script
+
+
+# --- The figures of issue 11, each pinned by name ------------------------------------------
+def test_bad_date_and_invalid_utf8_no_longer_say_only_could_not_process(
+    corpus_publish: Publish,
+) -> None:
+    assert "Could not process" not in corpus_publish.output
+    for rel in ("posts/bad-date-month.md", "posts/bad-utf8.md"):
+        assert [level for level, _ in EXPECTED.by_file[rel]] == ["ERROR"]
+
+
+def test_duplicate_slug_is_no_longer_a_traceback(corpus_publish: Publish) -> None:
+    assert "FileOverwriteFailedError" not in corpus_publish.output
+    assert "Traceback" not in corpus_publish.output
+
+
+def test_future_dated_post_no_longer_heads_the_home_page(corpus_preview: Path) -> None:
+    home = (corpus_preview / "index.html").read_text(encoding="utf-8")
+    assert "Corpus future" not in home
+    assert not (corpus_preview / "news/2062").exists()
+
+
+def test_a_list_of_categories_no_longer_makes_a_category(corpus_preview: Path) -> None:
+    categories = {p.name for p in (corpus_preview / "news/category").iterdir()}
+    assert "news-campaigns" not in categories and "news" in categories

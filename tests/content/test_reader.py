@@ -78,3 +78,26 @@ def test_a_misspelt_setting_stops_the_build_with_a_message(tmp_path: Path) -> No
     assert "HANDBILL_CONTENT.allow_raw_htm: unknown setting" in str(stopped.value)
     assert 'did you mean "allow_raw_html"?' in str(stopped.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_rebuild_of_the_same_instance_forgets_the_last_build(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `make serve` runs one Pelican many times: a renamed post is not its own duplicate.
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+        },
+    )
+    pelican = Pelican(settings)
+    pelican.run()
+    post = content / "posts/2026-11-scrutiny-committee.md"
+    post.rename(post.with_name("scrutiny.md"))
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        pelican.run()
+    assert not [r for r in caplog.records if "same address" in r.getMessage()]
+    assert (tmp_path / "out/news/2026/scrutiny-committee/index.html").is_file()

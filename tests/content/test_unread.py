@@ -46,3 +46,12 @@ def test_a_text_file_with_a_post_s_name_is_named(tmp_path: Path) -> None:
         "pages/about.markdwon:1: file name: does not end in .md, so it is not read — "
         "rename it to pages/about.md"
     ]
+
+
+def test_a_picture_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images/gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    assert scan(tmp_path) == [
+        "images/gone.jpg:1: picture: cannot be read (No such file or directory) — copy the "
+        "picture into images/ again"
+    ]

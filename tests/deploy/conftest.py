@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -25,36 +26,38 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     url = f"http://127.0.0.1:{port}"
     smtp = SmtpServer()
     smtp.start()
+    try:
+        yield from deploy(folder, url, port, backend_port, smtp)
+    finally:
+        smtp.stop()
+
+
+def deploy(
+    folder: Path, url: str, port: int, backend_port: int, smtp: SmtpServer
+) -> Iterator[Deployed]:
+    """Build, upload with rsync, start the sign-up server; stop it afterwards."""
     # The site's address is the proxy's: the server sends visitors back to its pages.
     config = write_config(folder, smtp.port, port, limits=f"per_ip = {PER_IP}")
-    output = build_site(
-        folder / "output",
+    # Built as `make publish` leaves it: output/ a symlink to the current build.
+    build = build_site(
+        folder / "builds" / "current",
         "publishconf.py",
         SITEURL=url,
         FEED_DOMAIN=url,
         HANDBILL_SIGNUP={"config": str(config), "server_url": "/signup"},
     )
+    (folder / "output").symlink_to(build, target_is_directory=True)
     webroot = folder / "www"
-    # The guide's upload, to a local path; output/ may be a symlink to the current build.
-    subprocess.run(
-        [
-            program("rsync", "rsync"),
-            "-a",
-            "--checksum",
-            "--delete",
-            f"{output.resolve()}/",
-            webroot,
-        ],
-        check=True,
-        timeout=120,
-    )
+    # The guide's upload, to a local path: `output/` (with the slash) follows the symlink.
+    rsync = [program("rsync", "rsync"), "-a", "--checksum", "--delete", "output/", f"{webroot}/"]
+    subprocess.run(rsync, cwd=folder, check=True, timeout=120)
+    assert (webroot / "index.html").is_file() and not (webroot / "output").exists()
     deployed = Deployed(url, port, webroot, config, f"127.0.0.1:{backend_port}", smtp)
     deployed.start_server()
     try:
         yield deployed
     finally:
         deployed.stop_server()
-        smtp.stop()
 
 
 @pytest.fixture(scope="session", params=["nginx", "caddy"])

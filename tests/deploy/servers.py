@@ -1,9 +1,10 @@
 """Run the operators' guide's nginx and Caddy files (deploy/) for real, on loopback.
 
 Each file is used as shipped, with only what a loopback test must change: the TLS lines give
-way to a plain-HTTP listen on 127.0.0.1, and the site folder, the log folder and the sign-up
-server's port become the test's own. `render_*` checks that each of those appears exactly as
-often as expected, so a changed file fails here loudly instead of being run half-replaced.
+way to a plain-HTTP listen on 127.0.0.1, and the site folder, the log folder, certbot's
+folder and the sign-up server's port become the test's own. `render_*` checks that each of
+those appears exactly as often as expected, so a changed file fails here loudly instead of
+being run half-replaced.
 Each server gets its own prefix, pid file and temporary folders, and runs as the user the
 tests run as (root in CI, anyone on a developer machine); no system service is touched.
 """
@@ -16,6 +17,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -36,9 +38,11 @@ NGINX_LOGS = "/var/log/nginx"
 ACME_ROOT = "/var/www/html"  # where certbot --webroot writes its challenges
 BACKEND = "127.0.0.1:8081"
 TLS_MARK = "# TLS"
+# A proxy left behind by a killed test run stops by itself after this long.
+LIFETIME = ["timeout", "--kill-after=10", "3600"]
 # Sign-ups per visitor address in the tests' signup.toml: enough for the tests' own visits.
 PER_IP = 3
-KEEPER = "keeper@anytown.example.org"  # the list's keeper in tests/signup's signup.toml
+KEEPER = "keeper@anytown.example.org"  # the list's keeper in signup_support's signup.toml
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
@@ -120,16 +124,19 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path) -> None:
             if proc.poll() is not None:
                 raise RuntimeError(f"the server stopped at start:\n{log.read_text()}") from None
             time.sleep(0.05)
-    proc.kill()
+    stop(proc)
     raise RuntimeError(f"nothing listens on {port} after 20 s:\n{log.read_text()}")
 
 
 def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    """Stop the server's whole process group (timeout, nginx's master and workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
 
 
@@ -258,9 +265,10 @@ def start_nginx(folder: Path, root: Path, backend: str, port: int, redirect_port
     started = folder / "nginx-start.txt"  # nginx's own start-up messages (no visitors)
     with started.open("wb") as out:
         proc = subprocess.Popen(
-            [nginx, "-p", f"{folder}/", "-c", str(folder / "nginx.conf")],
+            [*LIFETIME, nginx, "-p", f"{folder}/", "-c", str(folder / "nginx.conf")],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # one group to stop
         )
     wait_for_port(port, proc, started)
     wait_for_port(redirect_port, proc, started)
@@ -306,9 +314,10 @@ def start_caddy(folder: Path, root: Path, backend: str, port: int) -> Proxy:
     log = folder / "caddy.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [caddy, "run", "--config", str(main), "--adapter", "caddyfile"],
+            [*LIFETIME, caddy, "run", "--config", str(main), "--adapter", "caddyfile"],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # one group to stop
             env=caddy_env(folder),
             cwd=folder,
         )

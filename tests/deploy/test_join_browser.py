@@ -50,6 +50,7 @@ def test_join_in_chromium_through_the_proxy_under_the_sites_csp(
     styled = "[...document.styleSheets].filter(sheet => sheet.cssRules.length).length"
     assert page.evaluate(styled) >= 2, "the site's stylesheets did not apply"
     form = page.locator("form.join-form").first
+    assert "Yes, please email me news from Anytown Save Our NHS." in form.inner_text()
     form.locator("input[type=email]").fill(visitor)
     form.locator("input[type=checkbox][required]").check()
     with page.expect_navigation():
@@ -63,9 +64,20 @@ def test_join_in_chromium_through_the_proxy_under_the_sites_csp(
     with page.expect_navigation():
         page.locator("form[method=post] button, form[method=post] input[type=submit]").click()
     assert page.url == f"{site}/join/welcome/", page.url
-    assert f"email: {visitor}" in deployed.deliver(KEEPER, visitor).msg.get_content()
+    # The consent record shows the wording the page showed (the site read the same signup.toml).
+    record = deployed.deliver(KEEPER, visitor).msg.get_content()
+    for expected in (
+        f"email: {visitor}",
+        "consent_statement_id: 2026-01-v2",
+        "Yes, please email me news from Anytown Save Our NHS.",
+        "confirmed_at:",
+    ):
+        assert expected in record, record
 
     assert not problems, f"{proxy.kind}: {problems}"
+    token = link.split("t=", 1)[1]
+    for log, text in proxy.logs().items():
+        assert visitor not in text and token not in text, f"{proxy.kind}: {log}"
     # Every page the browser showed came with the site's policy from the proxy.
     assert len(policies) >= 4, policies.keys()
     for url, headers in policies.items():

@@ -86,6 +86,8 @@ def same_type(got: str, expected: str) -> bool:
 
 
 def test_regression_types_of_pages_styles_feeds_calendars(proxy: Proxy, deployed: Deployed):
+    """The old guide's `types { text/calendar ics; }` in `server` replaced nginx's MIME map:
+    every page, stylesheet and feed went out as application/octet-stream."""
     wrong = {}
     for path, expected in types_to_check(deployed.webroot).items():
         got = fetch(proxy.port, path)

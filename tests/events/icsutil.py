@@ -42,3 +42,19 @@ def _utc(moment: date | datetime) -> datetime:
 
 def starts(events: list) -> list[date | datetime]:
     return [e["DTSTART"].dt for e in events]
+
+
+def vevents(event, settings) -> list:
+    """An event's VEVENTs built the plain icalendar way, one `add()` per property: what
+    the calendar writer's faster serialising is compared with (tests/events/test_fold.py)."""
+    from icalendar import Event as VEvent
+
+    from handbill_events.ics import vevent_properties
+
+    made = []
+    for props in vevent_properties(event, settings):
+        vevent = VEvent()
+        for name, value in props:
+            vevent.add(name, value)
+        made.append(vevent)
+    return made

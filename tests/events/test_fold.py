@@ -124,14 +124,14 @@ def corpus_events() -> list:
         data, problems = read_yaml(path, path.name)
         spec, more = check_event(data, path.name, path.stem, "Europe/London", "events")
         if spec is not None and not problems + more:
-            event = build_event(spec, cfg, None)
-            event.url = f"events/{spec.slug}/"
-            events.append(event)
+            events.append(build_event(spec, cfg, None))
     return [events, cfg]
 
 
 def test_the_writer_gives_icalendars_own_bytes_for_real_events() -> None:
-    from handbill_events.ics import vevent_properties, vevents
+    from handbill_events.ics import vevent_properties
+
+    from .icsutil import vevents
 
     events, cfg = corpus_events()
     assert len(events) > 10
@@ -158,3 +158,24 @@ def test_dates_and_times_match_icalendar_value_after_value(name: str, zone: str 
         if name == "dtstamp" and zone in (None, "date"):
             continue  # DTSTAMP is always a UTC date-time
         assert lines.component(VEvent, [(name, value)]) == made_by_icalendar([(name, value)])
+
+
+def test_guard_icalendar_api_the_calendar_writer_uses() -> None:
+    """Fails loudly on an icalendar release that changes what fold.py relies on."""
+    import icalendar
+    from icalendar import Component
+
+    version = getattr(icalendar, "__version__", "?")
+    assert callable(getattr(Component, "content_line", None)), (
+        f"icalendar {version} has no Component.content_line: fold.Lines needs another way to "
+        "encode one property (see docs/architecture.md)"
+    )
+    event = VEvent()
+    event.add("summary", "Tea, cake; and a \\ backslash")
+    event.add("dtstart", datetime(2026, 1, 5, 18, 0, tzinfo=ZoneInfo("Europe/London")))
+    lines = [event.content_line(name, value) for name, value in event.property_items()[1:-1]]
+    assert lines == [
+        "SUMMARY:Tea\\, cake\\; and a \\\\ backslash",
+        "DTSTART;TZID=Europe/London:20260105T180000",
+    ], f"icalendar {version} encodes content lines differently: check fold.py"
+    assert to_ical(event) == event.to_ical(), f"icalendar {version} serialises differently"

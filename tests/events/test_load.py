@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 import yaml
 
 from handbill_events.load import EventLoader, LineList, LineMap, read_yaml
@@ -69,3 +70,63 @@ def test_a_list_as_a_key_is_reported_not_raised(tmp_path: Path) -> None:
     data, problems = read_yaml(path, "events/key.yaml")
     assert data is None
     assert str(problems[0]).startswith("events/key.yaml:2: YAML:")
+
+
+# Regressions from issue 11: explicit tags reached the catch-all, YAML hints misled.
+from .problems import problems_in  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("title: !!bool maybe\nstart: 2026-01-05\n", 1, "the !!bool tag does not fit 'maybe'"),
+        (
+            "title: x\nstart: !!timestamp 2026-01-05 18:00\n",
+            2,
+            "the !!timestamp tag does not fit '2026-01-05 18:00'",
+        ),
+        ("title: !!int x\nstart: 2026-01-05\n", 1, "the !!int tag does not fit 'x'"),
+        ("title: !!float 1e\nstart: 2026-01-05\n", 1, "the !!float tag does not fit '1e'"),
+    ],
+)
+def test_regression_explicit_tags_that_do_not_fit_are_yaml_messages(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    assert problems_in(tmp_path, text) == [
+        f"events/e.yaml:{line}: YAML: not valid YAML ({message}) — remove the `!!` tag and"
+        " write the value plainly"
+    ]
+
+
+def test_regression_unquoted_colon_gets_the_quote_hint(tmp_path: Path) -> None:
+    # It got the hint about `&` anchors and `*` aliases.
+    text = "title: Meeting: planning\nstart: 2026-01-05 18:00\n"
+    assert problems_in(tmp_path, text) == [
+        "events/e.yaml:1: YAML: not valid YAML (mapping values are not allowed here) — put the"
+        ' value in quotes: `title: "Meeting: planning"`'
+    ]
+
+
+def test_regression_missing_colon_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    # It was reported one line late.
+    text = "title: x\nstart 2026-01-05 18:00\nend: 19:00\n"
+    assert problems_in(tmp_path, text) == [
+        "events/e.yaml:2: YAML: not valid YAML (while scanning a simple key could not find"
+        " expected ':') — put a colon after the field name: `start: …`"
+    ]
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_regression_unclosed_quote_is_reported_where_it_opens(tmp_path: Path, end: str) -> None:
+    # It was reported on a line past the end of the file.
+    text = 'title: x\nsummary: "Bring food\nstart: 2026-01-05 18:00' + end
+    assert problems_in(tmp_path, text) == [
+        "events/e.yaml:2: YAML: not valid YAML (while scanning a quoted scalar found unexpected"
+        " end of stream) — close the quote: each value that opens with a quote ends with the"
+        " same one"
+    ]
+
+
+def test_numbers_of_up_to_30_digits_are_still_numbers() -> None:
+    assert load("a: " + "9" * 30 + "\nb: 1.5e3\n") == {"a": int("9" * 30), "b": 1500.0}
+    assert load("a: " + "9" * 31 + "\n") == {"a": "9" * 31}

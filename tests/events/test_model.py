@@ -9,7 +9,7 @@ from pathlib import Path
 from handbill_events.description import plain_text
 from handbill_events.load import read_yaml
 from handbill_events.model import build_event, when_text
-from handbill_events.present import add_links, rule_text
+from handbill_events.present import rule_text
 from handbill_events.settings import DEFAULTS, from_pelican
 from handbill_events.validate import check_event
 
@@ -103,14 +103,6 @@ def test_words_for_times() -> None:
         "The first Tuesday and third Tuesday of every month, 7.15pm to "
         "9pm, until Thursday 31 December 2026."
     )
-
-
-def test_add_links_for_all_day_events(tmp_path: Path) -> None:
-    event = event_from("title: Fest\nstart: 2026-06-27\nend: 2026-06-28\n", tmp_path)
-    links = add_links(event.occurrences[0], SETTINGS)
-    assert "dates=20260627%2F20260629" in links["google"]
-    assert "ctz=" not in links["google"]
-    assert "allday=true" in links["outlook"]
 
 
 def test_plain_text_keeps_links_and_lists() -> None:

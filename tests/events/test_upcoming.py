@@ -112,3 +112,19 @@ def test_as_of_is_the_build_day_in_words() -> None:
     dates = upcoming_dates([], NOW, 5)
     assert dates.as_of == date(2026, 11, 24)
     assert dates.as_of_text == "24 November 2026"
+
+
+def test_events_page_with_dates_only_after_its_end_does_not_say_none(
+    build_events, tmp_path: Path
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "festival.yaml").write_text("title: Summer festival\nstart: 2027-07-10\n")
+    out = build_events(source, now="2026-11-24T09:00:00+00:00")
+    listing = (out / "events" / "index.html").read_text(encoding="utf-8")
+    start = listing.index('<section aria-labelledby="events-upcoming">')
+    upcoming = listing[start : listing.index("</section>", start)]
+    assert "No upcoming events" not in upcoming
+    assert "No events before 26 May 2027" in upcoming
+    box = listing[listing.index('class="upcoming-events"') :]
+    assert "Summer festival" in box[: box.index("</section>")]

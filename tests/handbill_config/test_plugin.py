@@ -137,6 +137,12 @@ MISTAKES = [
         'HANDBILL_SIGNUP = {"ask_name": 1}',
         "HANDBILL_SIGNUP.ask_name: 1 is a number — write True or False",
     ),
+    (
+        signup_settings,
+        'HANDBILL_SIGNUP = {"consent_text": "News from {grop}"}',
+        "HANDBILL_SIGNUP.consent_text: only {group} may stand in braces — write {{ and }} for a "
+        "brace itself",
+    ),
 ]
 
 

@@ -13,6 +13,12 @@ from sitebuild import ROOT
 
 EXAMPLE = (ROOT / "signup.example.toml").read_text(encoding="utf-8")
 
+
+def line_of(text: str) -> int:
+    """The line of signup.example.toml where `text` first appears (the file grows)."""
+    return EXAMPLE[: EXAMPLE.index(text)].count("\n") + 1
+
+
 MISTAKES = [
     # The five figures of the issue: each passed `check` or ended it in a traceback.
     ("per_ip = 5 ", 'per_ip = "5" ', 'limits.per_ip: "5" is text — write a number such as 5'),
@@ -150,18 +156,20 @@ SYNTAX = [
     (
         "per_ip = 5 ",
         "per_ip 5 ",
-        ":100: not valid TOML: Expected '=' after a key in a key/value "
+        f":{line_of('per_ip = 5 ')}: not valid TOML: Expected '=' after a key in a key/value "
         "pair — see signup.example.toml",
     ),
     (
         "per_ip = 5 ",
         "per_ip = 5 \nper_ip = 6 ",
-        ":101: not valid TOML: Cannot overwrite a value — see signup.example.toml",
+        f":{line_of('per_ip = 5 ') + 1}: not valid TOML: Cannot overwrite a value — see "
+        "signup.example.toml",
     ),
     (
         "ask_name = false",
         "ask_name = False",
-        ":57: not valid TOML: Invalid value — TOML writes true and false in lower case",
+        f":{line_of('ask_name = false')}: not valid TOML: Invalid value — TOML writes true and "
+        "false in lower case",
     ),
 ]
 

@@ -3,9 +3,12 @@ passed, and a failed or killed publish leaves the live site byte-for-byte as it 
 
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from publish_support import (
     BIN,
     BROKEN_LINK_POST,
     add_posts,
+    contents,
     exact,
     last_line,
     run,
@@ -52,6 +56,16 @@ def test_a_publish_points_output_at_a_complete_version(published: Path) -> None:
     assert (output / "index.html").is_file()
     assert (output / "feeds" / "all.atom.xml").is_file()
     assert not list((published / ".site").glob("*.partial"))
+
+
+def test_publishing_the_same_content_twice_gives_the_same_bytes(published: Path) -> None:
+    # Reproducible builds through the publish: the upload's rsync --checksum then sends nothing.
+    first = os.readlink(published / "output")
+    done = run(published, "publish")
+    assert done.returncode == 0, done.stdout + done.stderr
+    second = os.readlink(published / "output")
+    assert second != first
+    assert contents(published / first) == contents(published / second)
 
 
 def test_regression_failed_publish_rewrote_every_file_of_output(published: Path) -> None:
@@ -154,9 +168,10 @@ def test_sigterm_stops_the_build_and_says_the_site_is_unchanged(published: Path)
 
 
 def preview(project: Path) -> subprocess.CompletedProcess[str]:
-    """`make html`: the preview build with pelicanconf.py, into preview/."""
+    """A preview build with pelicanconf.py, as `make html` (or a bare `pelican content`) runs it:
+    pelicanconf.py sends it to preview/, never through the output link into the live site."""
     return subprocess.run(
-        [str(BIN / "pelican"), "content", "-o", "preview", "-s", "pelicanconf.py"],
+        [str(BIN / "pelican"), "content", "-s", "pelicanconf.py"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -185,14 +200,14 @@ def test_first_publish_keeps_an_old_plain_output_folder_for_rollback(project: Pa
     (old / "news").mkdir(parents=True)
     (old / "index.html").write_text("<p>the site an older Handbill published</p>")
     (old / "news" / "index.html").write_text("<p>old news</p>")
-    before = {k: v[0] for k, v in exact(old).items()}
+    before = contents(old)
     done = run(project, "publish")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (project / "output").is_symlink()
     assert "the previous site" in last_line(done)
     rolled = run(project, "rollback")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    assert {k: v[0] for k, v in exact(project / "output").items()} == before
+    assert contents(project / "output") == before
 
 
 def test_a_mistake_in_handbill_publish_settings_is_named(project: Path) -> None:
@@ -215,3 +230,73 @@ def test_make_publish_runs_handbill_publish_and_previews_build_into_preview() ->
     assert make_dry_run("publish") == ".venv/bin/handbill-publish publish"
     assert " -o preview " in make_dry_run("html")
     assert " -o preview " in make_dry_run("serve")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read()
+
+
+def wait_for_page(url: str, seconds: float = 180) -> bytes:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return fetch(url)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} never answered")
+
+
+def settle(folder: Path, quiet: float = 2.0) -> None:
+    """Wait until nothing in the folder has changed for `quiet` seconds."""
+    deadline, last, since = time.monotonic() + 180, None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = {name: (ino, mtime) for name, (_, ino, mtime) in exact(folder).items()}
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{folder} never stopped changing")
+
+
+def test_regression_publish_while_make_serve_runs_replaced_the_preview(project: Path) -> None:
+    # Before: `make publish` during `make serve` swapped the public build into the preview
+    # (links to the real domain) and filled the preview's log with false broken links.
+    from sitebuild import ROOT
+
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    port = free_port()
+    log = project / "serve.log"
+    with open(log, "wb") as out:
+        serve = subprocess.Popen(
+            ["make", "-o", ".venv/.ready", "serve", f"PORT={port}"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        page = f"http://127.0.0.1:{port}/about/"
+        wait_for_page(page)
+        settle(project / "preview")  # the first preview build has finished
+        before = fetch(page)
+        preview_files = exact(project / "preview")
+        logged = log.read_bytes()
+        done = run(project, "publish")
+        assert done.returncode == 0, done.stdout + done.stderr
+        time.sleep(3)  # time for a preview rebuild, had the publish set one off
+        assert fetch(page) == before
+        assert b"https://anytown-sos-nhs.example.org" not in before
+        assert exact(project / "preview") == preview_files
+        assert b"ERROR" not in log.read_bytes()[len(logged) :]
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=30)

@@ -15,6 +15,7 @@ from publish_support import (
     BROKEN_LINK_POST,
     Inbox,
     add_posts,
+    contents,
     exact,
     run,
     set_publish_settings,
@@ -49,23 +50,19 @@ def body_of(mail: email.message.EmailMessage) -> str:
     return mail.get_content().replace("\r\n", "\n")  # SMTP sends lines ending CRLF
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {name: content for name, (content, _, _) in exact(folder).items()}
-
-
 def test_a_good_rebuild_uploads_the_live_site_and_mails_nobody(
     project: Path, signup_toml: Path, www: Path, inbox: Inbox
 ) -> None:
     add_posts(project, note="Title: A short note\nDate: 2026-11-02 10:00\nCategory: News\n\nHi.\n")
     done = rebuild(project, signup_toml)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert files(www) == files(project / "output")
+    assert contents(www) == contents(project / "output")
     assert (www / "news" / "2026" / "a-short-note" / "index.html").is_file()
     assert inbox.messages == []
     # A post removed from the site is removed from the web host too.
     (project / "content" / "posts" / "note.md").unlink()
     assert rebuild(project, signup_toml).returncode == 0
-    assert files(www) == files(project / "output")
+    assert contents(www) == contents(project / "output")
     assert not (www / "news" / "2026" / "a-short-note").exists()
 
 
@@ -90,13 +87,17 @@ def test_a_failed_rebuild_keeps_the_live_site_and_mails_the_keeper_every_problem
     listed = body.split("\n3 problems:\n", 1)[1].split("\n\n", 1)[0]
     problems = [line for line in listed.splitlines() if line.startswith("  - ")]
     assert len(problems) == 3, body
+    # Each problem on its own line, naming its file; the link check in its own words.
+    assert sum("posts/broken-link.md" in line for line in problems) == 2
+    assert any("no-such-post.md" in line for line in problems)
+    assert any("nope.jpg" in line for line in problems)
+    assert any("posts/bad-date.md" in line for line in problems)
     assert re.search(
         r"posts/broken-link\.md:\d+: link: '\{filename\}/posts/no-such-post\.md' "
         r"leads to no file in the site",
         body,
     ), body
     assert "link: '{static}/images/nope.jpg' leads to no file in the site" in body
-    assert "bad-date.md" in body
     assert f"Emailed {KEEPER}" in done.stdout
 
 
@@ -178,3 +179,13 @@ def test_without_a_mail_server_the_problems_still_reach_the_log(
     assert done.returncode == 2
     assert "Could not email the keeper (ConnectionRefusedError" in done.stderr
     assert "bad-date.md" in done.stderr
+
+
+def test_a_broken_publishconf_is_mailed(project: Path, signup_toml: Path, inbox: Inbox) -> None:
+    with open(project / "publishconf.py", "a", encoding="utf-8") as handle:
+        handle.write('\nSITEURL = "https://half-edited.example.org\n')
+    done = rebuild(project, signup_toml)
+    assert done.returncode == 1
+    assert not (project / "output").exists()
+    [mail] = mails(inbox)
+    assert "publishconf.py: cannot be read: SyntaxError" in body_of(mail)

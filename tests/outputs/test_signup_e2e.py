@@ -203,3 +203,36 @@ def test_join_confirm_and_hand_off_in_a_real_browser(signup_site: SignupSite, pa
         assert expected in record, record
     assert not off_site, f"requests off the site: {off_site}"
     assert not errors, f"console errors: {errors}"
+
+
+LEAVE_LINK = re.compile(r"https?://\S+/signup/leave\?t=\S+")
+LEAVER = "browser.leaver@example.org"
+
+
+def test_leave_from_the_site_in_a_real_browser(signup_site: SignupSite, page: Page) -> None:
+    """Leaving is as easy as joining: the site's leave page -> a mail with a leave link ->
+    the link shows a button (a scanner's GET changes nothing) -> pressed -> "you've left",
+    and the keeper gets the withdrawal record."""
+    site = signup_site.url
+    page.goto(f"{site}/join/welcome/")
+    with page.expect_navigation():
+        page.locator("a[href$='/join/leave/']").first.click()
+    form = page.locator("form.hb-leave").first
+    form.locator("input[type=email]").fill(LEAVER)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.url == f"{site}/join/leave/check-your-email/", page.url
+
+    mail = signup_site.deliver(LEAVER)
+    [link] = LEAVE_LINK.findall(mail.get_body(("plain",)).get_content())
+    assert mail["List-Unsubscribe"] == f"<{link}>"
+    assert LEAVER.split("@")[0] not in link
+    page.goto(link)
+    assert not [m for m in signup_site.inbox.to(KEEPER) if m["Subject"].startswith("Left")]
+    with page.expect_navigation():
+        page.locator("form[method=post] button").click()
+    assert page.url == f"{site}/join/left/", page.url
+    record = signup_site.deliver(KEEPER)
+    assert record["Subject"] == "Left Anytown news"
+    text = record.get_body(("plain",)).get_content()
+    assert f"email: {LEAVER}" in text and "withdrawn_at:" in text

@@ -70,23 +70,27 @@ class Dated:
 def frozen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """The published demo, built with the clock at BUILT_AT, on a loopback host with the CSP."""
     root = tmp_path_factory.mktemp("fresh") / "output"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve(root)
     demo_events = read_settings(str(ROOT / "pelicanconf.py"))["HANDBILL_EVENTS"]
-    build_site(
-        root,
-        "publishconf.py",
-        SITEURL=url,
-        FEED_DOMAIN=url,
-        HANDBILL_EVENTS={**demo_events, "now": BUILT_AT.isoformat()},
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
+        build_site(
+            root,
+            "publishconf.py",
+            SITEURL=url,
+            FEED_DOMAIN=url,
+            HANDBILL_EVENTS={**demo_events, "now": BUILT_AT.isoformat()},
+        )
         yield ServedSite(url, root)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
+    """A static host with the CSP for `root` (which may not exist yet), on a free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def instant(moment: date | datetime) -> datetime:
@@ -221,12 +225,6 @@ def test_without_javascript_the_page_shows_what_the_build_knew_and_when(
         page.context.close()
 
 
-def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(StrictSiteHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @contextmanager
 def built_with_events(content: Path, events: dict[str, str]) -> Iterator[ServedSite]:
     """The demo's posts and pages with these event files only, built at BUILT_AT and served."""
@@ -288,3 +286,41 @@ def test_a_calendar_too_busy_to_carry_points_to_all_events_not_to_none(
             assert carried <= UPCOMING_COUNT + MAX_LATER, f"{carried} dates on every page"
         finally:
             page.context.close()
+
+
+def test_events_page_with_only_later_dates_points_to_them_not_to_none(
+    content_copy: Path, browser: Browser
+) -> None:
+    # The /events/ list ends six months on; a festival after that is still a coming event.
+    festival = "title: Summer festival\nstart: 2027-07-10\n"
+    soon = "title: Last stall\nstart: 2026-11-28 10:00\nend: 12:00\n"
+    with built_with_events(content_copy, {"festival": festival, "stall": soon}) as site:
+        for days in (0, 7):
+            page = open_at(browser, site.url + "/events/", BUILT_AT + timedelta(days=days))
+            try:
+                main = page.locator("main")
+                assert not visible_text(page, "No upcoming events")
+                later = main.get_by_text("No events before")
+                assert later.is_visible() == (days == 7), days
+                box = page.locator("aside .upcoming-events li")
+                assert [d.title for d in shown(box)] == ["Last stall", "Summer festival"][
+                    days // 7 :
+                ]
+            finally:
+                page.context.close()
+
+
+def test_a_page_left_open_moves_on_by_itself(frozen_site: ServedSite, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.install(time=BUILT_AT + timedelta(days=1))
+        page.goto(frozen_site.url + "/", wait_until="load")
+        box = page.locator("main .upcoming-events li")
+        calendar = frozen_site.root / "calendar.ics"
+        assert shown(box) == next_dates(calendar, BUILT_AT + timedelta(days=1))[:UPCOMING_COUNT]
+        page.clock.run_for(10 * 24 * 3600 * 1000)  # ten days with the page open
+        later = BUILT_AT + timedelta(days=11)
+        assert shown(box) == next_dates(calendar, later)[:UPCOMING_COUNT]
+    finally:
+        context.close()

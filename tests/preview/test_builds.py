@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from handbill_preview.builds import Builder, BuildState
+from handbill_preview.builds import Builder, BuildState, setup_logging
 from sitebuild import CONTENT, ROOT
 
 SETTINGS = """\
@@ -76,3 +76,58 @@ def test_a_mistake_in_the_settings_is_shown_not_fatal(tmp_path: Path) -> None:
     )
     build.build()
     assert build.state.problems == []
+
+
+def test_a_mistake_in_a_plugin_setting_names_the_setting_once(tmp_path: Path) -> None:
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    build.settings_file.write_text(text + 'HANDBILL_CHECKS = {"fail_on_eror": True}\n')
+    build.build()
+    (found,) = build.state.problems
+    assert found.text.startswith("previewconf.py: HANDBILL_CHECKS.fail_on_eror: unknown setting"), (
+        found.text
+    )
+
+
+def test_settings_that_fail_on_errors_still_list_every_problem(tmp_path: Path) -> None:
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    build.settings_file.write_text(text + 'HANDBILL_CHECKS = {"fail_on_error": True}\n')
+    (tmp_path / "content" / "events" / "bad.yaml").write_text("title: X\nstart: 2026-02-30\n")
+    build.build()
+    texts = [p.text for p in build.state.problems]
+    assert texts[0].startswith("events/bad.yaml:2: start:"), texts
+    assert any(t.startswith("The build stopped: SystemExit") for t in texts), texts
+
+
+WARNER = """
+import logging
+from pelican import signals
+
+log = logging.getLogger("warner")
+
+
+def warn(generators):
+    log.warning("posts/a.md:1: Tags: an empty tag")
+
+
+def register():
+    signals.all_generators_finalized.connect(warn)
+"""
+
+
+def test_a_warning_still_there_is_listed_by_every_build(tmp_path: Path) -> None:
+    # Pelican prints each warning once per process; a preview rebuilds in one process.
+    setup_logging()
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "warner.py").write_text(WARNER)
+    build = builder(tmp_path)
+    text = build.settings_file.read_text()
+    extra = f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(plugins)!r}]\nPLUGINS = [*PLUGINS, 'warner']\n"
+    build.settings_file.write_text(text + extra)
+    for rebuild in range(2):
+        build.build()
+        assert [(p.level, p.text) for p in build.state.problems] == [
+            ("warning", "posts/a.md:1: Tags: an empty tag")
+        ], f"build {rebuild + 1}"

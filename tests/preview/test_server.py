@@ -26,6 +26,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path, BuildState]]:
     (output / "style.css").write_bytes(b"p { color: red } </head>")
     (project / "content" / "posts").mkdir(parents=True)
     (project / "content" / "posts" / "a.md").write_text("Title: A\nDate: 2026-13-01\n\n<b>x</b>")
+    (project / "content" / "posts" / "b.md").write_text("Title: B\n")
     (tmp_path / "secret.txt").write_text("not for the browser")
     state = BuildState()
     state.finish(
@@ -99,10 +100,19 @@ def test_the_source_view_shows_the_file_escaped_with_the_line_marked(site) -> No
     assert '<tr id="L2" class=is-marked><td>2</td><td><pre>Date: 2026-13-01</pre>' in text
     assert "&lt;b&gt;x&lt;/b&gt;" in text and "<b>x</b>" not in text
     assert "<li>content/posts/a.md:2: Date: no such month</li>" in text
+    assert "Open <code>content/posts/a.md</code> in your editor" in text
 
 
 @pytest.mark.parametrize(
-    "name", ["../secret.txt", "/etc/passwd", "content/../../secret.txt", "", "content/posts"]
+    "name",
+    [
+        "../secret.txt",
+        "/etc/passwd",
+        "content/../../secret.txt",
+        "",
+        "content/posts",
+        "content/posts/b.md",  # in the project, but no problem names it
+    ],
 )
 def test_the_source_view_shows_nothing_outside_the_project(site, name: str) -> None:
     status, _, body = get(site[0], f"/.handbill-preview/source?file={name}")

@@ -72,19 +72,6 @@ def run_flow(tmp_path, smtp, backend: str, extra: str):
     return cfg, service, worker
 
 
-def test_mailman_join_from_our_own_address(tmp_path, smtp):
-    extra = '[list.mailman]\nrequest_address = "news-request@lists.example.org"'
-    _, _, worker = run_flow(tmp_path, smtp, "mailman", extra)
-    worker.run_once(ignore_backoff=True)
-    [join] = smtp.sink.to("news-request@lists.example.org")
-    assert join.sender == "join@anytown.example.org"
-    assert join.msg["From"].addresses[0].addr_spec == "join@anytown.example.org"
-    assert join.msg.get_content().splitlines() == ["join address=bob@example.org", "end"]
-    assert join.msg["Subject"] is None, "Mailman would read a Subject as a command too"
-    [record] = smtp.sink.to("keeper@anytown.example.org")  # consent record kept by the keeper
-    assert "consent_statement_sha256" in record.msg.get_content()
-
-
 def test_listmonk_preconfirmed_with_consent(tmp_path, smtp, stub):
     stub.codes = [503, 200]
     extra = f'[list.listmonk]\nurl = "{stub.url}"\nlists = [3]\nusername = "handbill"'
@@ -280,10 +267,12 @@ def test_worker_builds_the_confirmation_the_request_used_to_build(tmp_path, smtp
     assert service.subscribe({**JOIN, "email": "ann@example.org"}, LOCAL).status is Status.OK
     [job] = service.spool.jobs()
     assert job.kind == "mail" and job.purpose == "confirmation"
-    assert set(job.data) == {"template", "to", "link"}, "no mail is built in the request"
+    assert set(job.data) == {"template", "to", "link", "leave"}, "no mail is built in the request"
     assert job.data["link"].startswith(f"{cfg.public_url}/confirm?t=")
     # As the request built it before (messages.confirmation + mail_job), at the same time.
-    old = messages.confirmation(cfg, "ann@example.org", job.data["link"], job.id, job.created)
+    old = messages.confirmation(
+        cfg, "ann@example.org", job.data["link"], job.id, job.created, job.data["leave"]
+    )
     expected = mail_job(job.id, "confirmation", old, cfg.mail_from).data
     assert render(cfg, job) == expected
     time.sleep(1.1)  # a later attempt: same Date, same bytes
@@ -299,6 +288,10 @@ def test_worker_builds_the_confirmation_the_request_used_to_build(tmp_path, smtp
     assert msg["Auto-Submitted"] == "auto-generated"
     assert int(parsedate_to_datetime(msg["Date"]).timestamp()) == int(job.created)
     assert job.data["link"] in msg.get_content()
+    # A way out in every mail to a supporter, and the RFC 8058 one-click headers.
+    assert job.data["leave"] in msg.get_content()
+    assert msg["List-Unsubscribe"] == f"<{job.data['leave']}>"
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_confirmation_queued_earlier_keeps_its_date_and_smtputf8(tmp_path, smtp):

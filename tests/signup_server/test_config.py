@@ -12,10 +12,14 @@ MISTAKES = [
     (
         'backend = "email"',
         'backend = "mailman"',
-        {},
+        {"HANDBILL_MAILMAN_PASSWORD": ""},
         [
-            'list.mailman.request_address: missing — backend = "mailman" needs the list\'s '
-            '-request address, like "news-request@lists.example.org"'
+            'list.mailman.rest_url: missing — required with backend = "mailman", '
+            'like "http://127.0.0.1:8001"',
+            'list.mailman.list_id: missing — required with backend = "mailman", '
+            'like "news.lists.example.org"',
+            "environment: HANDBILL_MAILMAN_PASSWORD: not set — Mailman's REST password, "
+            'required with backend = "mailman"',
         ],
     ),
     (

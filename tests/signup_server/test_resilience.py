@@ -266,7 +266,7 @@ def test_crash_before_the_done_batch_is_synced_is_not_sent_again(tmp_path, smtp)
     (spool.root / "active" / f"{job.id}.json").rename(spool.root / "queue" / f"{job.id}.json")
     assert Worker(site.cfg, spool).run_once(ignore_backoff=True).skipped == 1
     assert len(smtp.sink.to("batch@example.org")) == 1
-    assert spool.counts() == {"queue": 0, "active": 0, "done": 1, "failed": 0}
+    assert spool.counts() == {"hold": 0, "queue": 0, "active": 0, "done": 1, "failed": 0}
 
 
 def test_done_markers_are_synced_once_per_batch(tmp_path, smtp, monkeypatch):
@@ -284,4 +284,4 @@ def test_done_markers_are_synced_once_per_batch(tmp_path, smtp, monkeypatch):
     monkeypatch.setattr(spool, "_fsync_dir", lambda folder: (synced.append(folder), real(folder)))
     assert Worker(site.cfg, spool).run_once(ignore_backoff=True).sent == jobs
     assert synced.count("done") == 2, "one sync per batch of done markers, not per mail"
-    assert spool.counts() == {"queue": 0, "active": 0, "done": jobs, "failed": 0}
+    assert spool.counts() == {"hold": 0, "queue": 0, "active": 0, "done": jobs, "failed": 0}

@@ -29,7 +29,7 @@ def test_retry_backs_off_then_gives_up(tmp_path):
         spool.retry(job, "down", max_attempts=3)
         if attempt < 3:
             assert spool.due() == [] and spool.jobs()[0].attempts == attempt
-    assert spool.counts() == {"queue": 0, "active": 0, "done": 0, "failed": 1}
+    assert spool.counts() == {"hold": 0, "queue": 0, "active": 0, "done": 0, "failed": 1}
     assert [backoff(n) for n in (1, 2, 3, 20)] == [30, 60, 120, 3600]
 
 
@@ -38,7 +38,7 @@ def test_stale_active_job_is_recovered(tmp_path):
     spool.put(Job(id="c", kind="smtp", data={}))
     assert spool.claim(spool.due(ignore_backoff=True)[0]) is not None
     assert spool.recover(lease=600) == 1
-    assert spool.counts() == {"queue": 1, "active": 0, "done": 0, "failed": 0}
+    assert spool.counts() == {"hold": 0, "queue": 1, "active": 0, "done": 0, "failed": 0}
     fresh = Spool(tmp_path)
     fresh.claim(fresh.due(ignore_backoff=True)[0])
     assert fresh.recover(lease=600) == 0, "a job just claimed is not taken back"
@@ -51,11 +51,54 @@ def test_bad_ids_are_refused(tmp_path):
         Spool(tmp_path).put(Job(id="../escape", kind="smtp", data={}))
 
 
-def test_decoy_leaves_nothing(tmp_path):
+def test_dropped_held_job_leaves_nothing(tmp_path):
     spool = Spool(tmp_path)
-    spool.decoy(Job(id="d", kind="smtp", data={"x": 1}))
-    assert spool.counts() == {"queue": 0, "active": 0, "done": 0, "failed": 0}
+    job = Job(id="d", kind="smtp", data={"x": 1})
+    assert spool.hold(job) and spool.due() == []  # held: not for the worker yet
+    spool.drop(job)
+    assert spool.counts() == {"hold": 0, "queue": 0, "active": 0, "done": 0, "failed": 0}
     assert not list((tmp_path / "tmp").iterdir())
+    held = Job(id="e", kind="smtp", data={"x": 1})
+    spool.hold(held)
+    spool.release(held)
+    assert [j.id for j in spool.due()] == ["e"]
+
+
+def test_leftovers_are_recovered_or_removed(tmp_path):
+    """After crashes: a counted held job is queued, an uncounted one removed, half-written
+    files removed, a claimed job put back, a delivered one's file removed."""
+    spool = Spool(tmp_path)
+    for name in ("counted", "uncounted"):
+        spool.hold(Job(id=name, kind="smtp", data={}))
+    (tmp_path / "tmp" / "x.1234.json").write_text("{}")
+    for name in ("claimed", "delivered"):
+        spool.put(Job(id=name, kind="smtp", data={}))
+    for job in spool.due():
+        spool.claim(job)
+    spool.mark_done(Job(id="delivered", kind="smtp", data={}))
+    result = spool.recover_leftovers(lambda job_id: job_id == "counted")
+    assert result == {"requeued": 1, "held_queued": 1, "removed": 2}
+    assert sorted(j.id for j in spool.due()) == ["claimed", "counted"]
+    assert not list((tmp_path / "tmp").iterdir()) and not list((tmp_path / "hold").iterdir())
+    assert not list((tmp_path / "active").iterdir())
+
+
+def test_leftovers_of_a_live_server_or_worker_are_left_alone(tmp_path):
+    live = Spool(tmp_path)
+    live.announce("server.lock")
+    live.announce("worker.lock")
+    live.hold(Job(id="inflight", kind="smtp", data={}))
+    live.put(Job(id="sending", kind="smtp", data={}))
+    live.claim(live.due()[0])
+    other = Spool(tmp_path)  # another process's view: its own lock descriptors
+    assert other.recover_leftovers(lambda _: False) == {
+        "requeued": 0,
+        "held_queued": 0,
+        "removed": 0,
+    }
+    later = Spool(tmp_path, clock=lambda: time.time() + 3600)
+    stale = later.recover_leftovers(lambda _: False)  # too old to be in flight: leftovers
+    assert stale == {"requeued": 1, "held_queued": 0, "removed": 1}
 
 
 def test_a_broken_job_does_not_stop_the_worker(tmp_path, smtp):

@@ -37,8 +37,9 @@
       list.hidden = shown === 0;
       // "No upcoming events" only when the calendar has none left, not when we ran out.
       note(box, "[data-events-empty]", shown === 0 && !more);
-      // The dates carried ran out (a busy calendar, or long after the build).
-      note(box, "[data-events-later]", more && shown < limit);
+      // The dates carried ran out (a busy calendar, or long after the build), or the list
+      // ends at a date (/events/) and later dates exist.
+      note(box, "[data-events-later]", more && (shown === 0 || shown < limit));
     });
   }
 
@@ -61,6 +62,8 @@
   function start() {
     refreshLists();
     copyButtons();
+    // A page left open (a tab, a screen in the office) moves on by itself too.
+    window.setInterval(refreshLists, 60000);
   }
 
   if (document.readyState === "loading") {

@@ -15,10 +15,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .model import Event
+from .moments import UTC
 from .settings import EventSettings
 
 log = logging.getLogger(__name__)
-UTC = ZoneInfo("UTC")
 
 
 def _utc(moment: datetime | None, tz: ZoneInfo) -> datetime | None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from preview_process import Preview, start_preview
 from sitebuild import build_site
 
-from .conftest import Preview
+__all__ = ["start_preview"]  # the fixture, for this module's tests
 
 POST = "posts/2026-11-scrutiny-committee.md"
 BANNER = "#handbill-preview"
@@ -68,7 +69,7 @@ def test_the_page_reloads_by_itself_after_a_save_and_shows_the_change(
 
 
 def test_a_mistake_shows_in_a_banner_with_its_file_and_line_until_it_is_fixed(
-    start_preview, browser: Browser
+    start_preview, browser: Browser, screenshots_dir: Path
 ) -> None:
     preview = start_preview()
     page = opened(browser, preview.url + "/about/")
@@ -82,10 +83,12 @@ def test_a_mistake_shows_in_a_banner_with_its_file_and_line_until_it_is_fixed(
     expect(banner).to_contain_text("start: '2026-12-32' is not a real date")
     link = banner.get_by_role("link", name="events/new-stall.yaml:2")
     expect(link).to_be_visible()
+    page.screenshot(path=screenshots_dir / "preview-problems.png")
     # The link shows the file with the line marked and the message above it.
     link.click()
     expect(page.locator("tr.is-marked")).to_contain_text("start: 2026-12-32 10:00")
     expect(page.locator("h1")).to_have_text("events/new-stall.yaml")
+    page.screenshot(path=screenshots_dir / "preview-source.png")
     page.go_back()
     page.evaluate("() => { window.loadedBefore = true; }")
     save(event, BAD_EVENT)

@@ -7,9 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, YEARLY
-from icalendar.prop import vRecur
+from icalendar import vRecur
 
-from .errors import did_you_mean, shown
 from .fields import (
     DATE_HINT,
     DATETIME_RX,
@@ -23,7 +22,8 @@ from .fields import (
     read_url,
 )
 from .load import LineList, LineMap
-from .recur import as_naive, dates_within, rule_dates
+from .problems import did_you_mean, shown
+from .rule_dates import MAX_DATES, TooManyDates, as_naive, dates_within, rule_dates
 from .spec import Change, Repeat
 
 REPEAT_FIELDS = ("every", "interval", "on", "until", "count", "except", "rrule")
@@ -441,7 +441,16 @@ def _in_series(
     ck: Checker, day: date, line: int, name: str, start: date | datetime, rep: Repeat
 ) -> bool:
     """True if the series has a date on `day`; otherwise report it with the nearest dates."""
-    dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    try:
+        dates = [d.date() for d in rule_dates(start, rep, day + timedelta(days=40))]
+    except TooManyDates:
+        ck.err(
+            line,
+            name,
+            f"{day} is more than {MAX_DATES:,} dates of this series after its start",
+            "check the year",
+        )
+        return False
     if day in dates:
         return True
     near = sorted(sorted(dates, key=lambda d: abs((d - day).days))[:2])

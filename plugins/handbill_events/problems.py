@@ -1,4 +1,8 @@
-"""Problems found in volunteers' event files, formatted `file:line: field: what — fix`."""
+"""Problems found in volunteers' event files, formatted `file:line: field: what — fix`.
+
+Problems are values, collected and reported together, never raised: one file's mistakes
+never stop the build.
+"""
 
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 CACHE_NAME = "handbill_events-validated.pickle"
 # The modules whose code decides what a file validates to.
 SOURCES = (
-    "description", "errors", "fields", "load", "pipeline", "recur", "rules", "spec", "validate"
+    "description", "fields", "load", "pipeline", "problems", "rule_dates", "series_fields",
+    "slugs", "spec", "validate",
 )  # fmt: skip
 
 

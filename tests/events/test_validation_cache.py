@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handbill_events import description, pipeline
-from handbill_events.cache import CACHE_NAME
+from handbill_events.validation_cache import CACHE_NAME
 
 from .conftest import DATA, build
 

@@ -43,13 +43,30 @@ def build_rrule(start: date | datetime, rep: Repeat, years: int = 0) -> rrule:
     )
 
 
+# More dates than any real series has (a daily one runs 55 years on this): a start or a
+# change dated in the wrong century would otherwise expand into hundreds of thousands.
+MAX_DATES = 20_000
+
+
+class TooManyDates(ValueError):
+    """A series gives more than MAX_DATES dates up to the day asked for."""
+
+
 def rule_dates(start: date | datetime, rep: Repeat, last: date) -> list[datetime]:
-    """Every start the rule gives up to and including the day `last`."""
-    return list(
-        build_rrule(start, rep).between(
-            as_naive(start), datetime.combine(last, time(23, 59, 59)), inc=True
-        )
-    )
+    """Every start the rule gives up to and including the day `last`.
+
+    Raises TooManyDates past MAX_DATES, so no file can make a build list dates for
+    minutes; validation and the model report it in the volunteer's words.
+    """
+    end = datetime.combine(last, time(23, 59, 59))
+    found = []
+    for moment in build_rrule(start, rep):
+        if moment > end:
+            break
+        if len(found) == MAX_DATES:
+            raise TooManyDates(f"more than {MAX_DATES:,} dates up to {last}")
+        found.append(moment)
+    return found
 
 
 # The Gregorian calendar repeats every 400 years (146,097 days: whole weeks too).
