@@ -22,6 +22,7 @@ from .problems import Problem, did_you_mean
 # A detail to take out of the metadata, so Pelican makes its own (a slug from the title).
 _DROP = object()
 STATUSES = ("published", "draft", "hidden", "skip")
+CLEAN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLAIN_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T_]\d{1,2}:\d{2}(:\d{2})?)?")
 DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
@@ -198,6 +199,8 @@ def _slug(item: Field, path: str, process, settings, checked: Checked) -> None:
         checked.problems.append(Problem(path, item.line, item.name, "is empty", hint))
         checked.replace["slug"] = _DROP
         return
+    if CLEAN_SLUG.match(item.value):
+        return  # lower-case words and hyphens: nothing for slugify to change
     proper = slugify(
         item.value,
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),

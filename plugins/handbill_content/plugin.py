@@ -25,6 +25,9 @@ from .unread import unread_files
 
 log = logging.getLogger(__name__)
 NAME = "handbill_content"
+# Pelican would publish HTML in these as it is (reStructuredText through its `raw`
+# directive), and none of them is checked line by line: posts and pages are Markdown.
+UNCHECKED_EXTENSIONS = ("html", "htm", "rst")
 # Details a post or a page must have. Without a title, or a post without a date, Pelican
 # cannot show the file at all: it is left out (a draft may do without a date).
 REQUIRED = {"post": ("title", "date", "category"), "page": ("title",)}
@@ -81,9 +84,15 @@ def article_generator_init(generator: ArticlesGenerator) -> None:
 
 
 def readers_init(readers: Any) -> None:
-    if enabled(readers.settings):
-        for ext in HandbillMarkdownReader.file_extensions:
-            readers.reader_classes[ext] = HandbillMarkdownReader
+    if not enabled(readers.settings):
+        return
+    for ext in HandbillMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = HandbillMarkdownReader
+    if not content_settings.read(readers.settings).allow_raw_html:
+        # Without a reader (as READERS = {"html": None} does) such a file is left unread, and
+        # unread.py names it with the fix: copy its text into a .md file.
+        for ext in UNCHECKED_EXTENSIONS:
+            readers.reader_classes[ext] = None
 
 
 def report(problems: list[Problem]) -> None:

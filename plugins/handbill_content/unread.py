@@ -18,7 +18,7 @@ from .problems import ERROR, WARNING, Problem, closest
 from .reader import MARKDOWN_EXTENSIONS
 
 EVENT_EXTENSIONS = ("yaml", "yml")
-DOCUMENTS = ("doc", "docx", "odt", "rtf", "pages", "pdf", "gdoc", "html", "htm")
+DOCUMENTS = ("doc", "docx", "odt", "rtf", "pages", "pdf", "gdoc", "html", "htm", "rst")
 PICTURES = ("jpg", "jpeg", "png", "gif", "svg", "webp", "avif", "heic", "heif", "tif", "tiff")
 BACKUPS = ("bak", "orig", "swp", "tmp", "old")
 # Formats browsers cannot show, or show in few browsers only.
