@@ -20,9 +20,13 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-# The warnings Pelican's own MarkdownReader gives, under its logger's name, so that what
-# filters Pelican's (LOG_FILTER, handbill_content's quieter messages) filters these too.
+# Pelican's own logger for what Pelican's reader would say: filters on it (handbill_content
+# reports duplicate fields itself and quiets Pelican's message) then apply here too.
 log = logging.getLogger("pelican.readers")
+
+
+# Fields whose parsing (dateutil) depends on the text alone, and whose values are immutable.
+DATES = ("date", "modified")
 
 
 class ReusingMarkdownReader(MarkdownReader):
@@ -32,6 +36,17 @@ class ReusingMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)  # completes settings["MARKDOWN"] as Pelican does
         self.documents: Markdown | None = None
         self.fields: Markdown | None = None
+        self.dates: dict[tuple[str, str], Any] = {}
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """Pelican's, but each date text is parsed once per build: a plugin's reader that
+        checks a file's fields first (handbill_content) asks for the same date again."""
+        if name not in DATES or not isinstance(value, str):
+            return super().process_metadata(name, value)
+        key = (name, value)
+        if key not in self.dates:
+            self.dates[key] = super().process_metadata(name, value)
+        return self.dates[key]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         if self.documents is None:
@@ -74,7 +89,28 @@ class ReusingMarkdownReader(MarkdownReader):
 
 
 def use_reusing_reader(readers: Readers) -> None:
-    """Read Markdown files with ReusingMarkdownReader (the readers_init signal)."""
-    for extension in MarkdownReader.file_extensions:
-        if readers.reader_classes.get(extension) is MarkdownReader:
-            readers.reader_classes[extension] = ReusingMarkdownReader
+    """Read Markdown files with ReusingMarkdownReader (the readers_init signal).
+
+    Another plugin's reader for Markdown (handbill_content's, which checks each file and
+    then converts it with `super().read()`) keeps its own work: ReusingMarkdownReader is
+    put under it, so its `super().read()` reuses the instance. Connect after such plugins
+    (later in PLUGINS).
+    """
+    for extension, reader in list(readers.reader_classes.items()):
+        if not (isinstance(reader, type) and issubclass(reader, MarkdownReader)):
+            continue
+        if not issubclass(reader, ReusingMarkdownReader):
+            readers.reader_classes[extension] = reusing(reader)
+
+
+def reusing(reader: type[MarkdownReader]) -> type[MarkdownReader]:
+    """`reader` converting with one Markdown instance per build (one class per reader)."""
+    if reader is MarkdownReader:
+        return ReusingMarkdownReader
+    if reader not in MIXED:
+        name = f"Reusing{reader.__name__}"
+        MIXED[reader] = type(name, (reader, ReusingMarkdownReader), {"__module__": __name__})
+    return MIXED[reader]
+
+
+MIXED: dict[type[MarkdownReader], type[MarkdownReader]] = {}
