@@ -11,7 +11,6 @@ three, as the build, the benchmark and the fuzz tests do.
 
 from pelican import signals
 
-from .fragments import add_render_once
 from .generator import EventsGenerator, get_generators
 from .pipeline import reads_file
 from .settings import initialized
@@ -22,4 +21,3 @@ __all__ = ["EventsGenerator", "reads_file", "register"]
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
-    signals.generator_init.connect(add_render_once)

@@ -79,3 +79,21 @@ def test_environments_share_compiled_templates() -> None:
         loader=jinja2.DictLoader({name: "{{ 2 + 2 }}"}), extensions=[BuildOnce]
     )
     assert edited.get_template(name).render() == "4"
+
+
+def test_compiled_code_is_not_shared_between_environments_set_up_differently() -> None:
+    """Regression: Jinja's optimizer works `"x" is plugin_enabled` out while compiling, so a
+    build with only the events plugin compiled a join box that a full build in the same
+    process then reused: no join form and no mailto link in the sidebar."""
+    from functools import partial
+
+    def enabled(name: str, plugins: list[str]) -> bool:
+        return name in plugins
+
+    source = {"box.html": "{% if 'signup' is plugin_enabled %}form{% else %}link{% endif %}"}
+    rendered = []
+    for plugins in (["events"], ["events", "signup"]):
+        env = jinja2.Environment(loader=jinja2.DictLoader(source), extensions=[BuildOnce])
+        env.tests["plugin_enabled"] = partial(enabled, plugins=plugins)
+        rendered.append(env.get_template("box.html").render())
+    assert rendered == ["link", "form"]
