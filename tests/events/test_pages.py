@@ -267,7 +267,11 @@ def test_no_inline_scripts_or_styles_and_no_other_hosts(fixture_site: Path) -> N
 
 
 def test_upcoming_partial_renders_empty_and_full() -> None:
-    env = Environment(loader=FileSystemLoader(str(ROOT / "theme/templates")), autoescape=True)
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "theme/templates")),
+        autoescape=True,
+        extensions=["handbill_theme.jinja.BuildOnce"],  # the theme's {% once %}
+    )
     template = env.get_template("partials/upcoming_events.html")
     empty = template.render(upcoming_events=[], SITEURL="", THEME_STATIC_DIR="theme")
     assert "No upcoming events" in empty
