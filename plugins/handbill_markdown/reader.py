@@ -91,26 +91,9 @@ class ReusingMarkdownReader(MarkdownReader):
 def use_reusing_reader(readers: Readers) -> None:
     """Read Markdown files with ReusingMarkdownReader (the readers_init signal).
 
-    Another plugin's reader for Markdown (handbill_content's, which checks each file and
-    then converts it with `super().read()`) keeps its own work: ReusingMarkdownReader is
-    put under it, so its `super().read()` reuses the instance. Connect after such plugins
-    (later in PLUGINS).
+    Only Pelican's own reader is replaced: another plugin's Markdown reader keeps its place
+    (handbill_content's subclasses ReusingMarkdownReader, so it converts through the reuse).
     """
     for extension, reader in list(readers.reader_classes.items()):
-        if not (isinstance(reader, type) and issubclass(reader, MarkdownReader)):
-            continue
-        if not issubclass(reader, ReusingMarkdownReader):
-            readers.reader_classes[extension] = reusing(reader)
-
-
-def reusing(reader: type[MarkdownReader]) -> type[MarkdownReader]:
-    """`reader` converting with one Markdown instance per build (one class per reader)."""
-    if reader is MarkdownReader:
-        return ReusingMarkdownReader
-    if reader not in MIXED:
-        name = f"Reusing{reader.__name__}"
-        MIXED[reader] = type(name, (reader, ReusingMarkdownReader), {"__module__": __name__})
-    return MIXED[reader]
-
-
-MIXED: dict[type[MarkdownReader], type[MarkdownReader]] = {}
+        if reader is MarkdownReader:
+            readers.reader_classes[extension] = ReusingMarkdownReader

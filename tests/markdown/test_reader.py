@@ -6,7 +6,7 @@ from pelican.readers import MarkdownReader, Readers
 from pelican.settings import read_settings
 
 from handbill_content.reader import HandbillMarkdownReader
-from handbill_markdown.reader import ReusingMarkdownReader, reusing
+from handbill_markdown.reader import ReusingMarkdownReader
 from sitebuild import CONTENT, ROOT
 
 # Footnotes, abbreviations, tables, a table of contents, definition lists, attributes and
@@ -71,22 +71,6 @@ def test_the_plugin_makes_pelican_read_markdown_with_it() -> None:
     assert isinstance(md, ReusingMarkdownReader)
     # handbill_content's checking reader stays in charge, converting through the reuse.
     assert isinstance(md, HandbillMarkdownReader)
-
-
-def test_a_plugins_own_markdown_reader_converts_through_the_reuse(tmp_path: Path) -> None:
-    class Checking(MarkdownReader):
-        def read(self, source_path: str) -> tuple[str, dict]:
-            content, metadata = super().read(source_path)
-            return content + "<!-- checked -->", metadata
-
-    mixed = reusing(Checking)
-    assert mixed is reusing(Checking) and issubclass(mixed, Checking)
-    reader = mixed(settings())
-    for path in sources(tmp_path)[-3:]:
-        content, metadata = reader.read(str(path))
-        assert content.endswith("<!-- checked -->")
-        assert (content, metadata) == Checking(settings()).read(str(path))
-    assert reader.documents is not None  # converted by the one instance
 
 
 def test_each_date_text_is_parsed_once_per_build(tmp_path: Path) -> None:
