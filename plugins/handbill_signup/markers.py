@@ -11,6 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+# The lists Pelican's article and page generators keep their items in.
+from handbill_theme.urls import LISTS as CONTENT_LISTS
+
 log = logging.getLogger(__name__)
 
 MACROS = {"join-form": "join_form", "contact-form": "contact_form"}
@@ -51,17 +54,7 @@ def _line_of(path: str, text: str) -> int:
 
 def _contents(generator: Any) -> list[Any]:
     items: list[Any] = []
-    for attr in (
-        "articles",
-        "translations",
-        "drafts",
-        "drafts_translations",
-        "pages",
-        "hidden_pages",
-        "draft_pages",
-        "hidden_translations",
-        "draft_translations",
-    ):
+    for attr in CONTENT_LISTS:
         items.extend(getattr(generator, attr, []) or [])
     return items
 
