@@ -161,13 +161,18 @@ def record_for_keeper(
     cfg: Config, record: dict[str, str], msg_id: str, action: str
 ) -> EmailMessage:
     msg = _base(cfg, _address(cfg.list.keeper), f"New subscriber for {cfg.list.name}", msg_id)
-    lines = "\n".join(f"{k}: {v}" for k, v in record.items())
     msg.set_content(
         f"A visitor confirmed they want to join {cfg.list.name}.\n{action}\n\n"
-        f"Consent record (keep it for as long as they are on the list):\n\n{lines}\n\n"
-        f"The same record as JSON:\n\n{json.dumps(record, indent=2, ensure_ascii=False)}\n"
+        f"Consent record (keep it for as long as they are on the list):\n\n{_shown(record)}"
     )
     return msg
+
+
+def _shown(record: dict[str, str]) -> str:
+    """A record for the keeper: one `key: value` line each, then the same as JSON."""
+    lines = "\n".join(f"{k}: {v}" for k, v in record.items())
+    as_json = json.dumps(record, indent=2, ensure_ascii=False)
+    return f"{lines}\n\nThe same record as JSON:\n\n{as_json}\n"
 
 
 def withdrawal_record(cfg: Config, email: str, method: str, withdrawn_at: str) -> dict[str, str]:
@@ -185,11 +190,9 @@ def withdrawal_for_keeper(
     cfg: Config, record: dict[str, str], msg_id: str, action: str
 ) -> EmailMessage:
     msg = _base(cfg, _address(cfg.list.keeper), f"Left {cfg.list.name}", msg_id)
-    lines = "\n".join(f"{k}: {v}" for k, v in record.items())
     msg.set_content(
         f"Someone withdrew their consent and left {cfg.list.name}.\n{action}\n"
-        f"Keep this with their consent record; send them nothing more.\n\n{lines}\n\n"
-        f"The same record as JSON:\n\n{json.dumps(record, indent=2, ensure_ascii=False)}\n"
+        f"Keep this with their consent record; send them nothing more.\n\n{_shown(record)}"
     )
     return msg
 

@@ -128,16 +128,7 @@ def _unread(rel: str, place: str) -> list[Problem]:
     folder = PurePosixPath(rel).parent
     stem = _stem(rel)
     if kind == "backup":
-        return [
-            Problem(
-                rel,
-                1,
-                "file",
-                "looks like an editor's backup copy, so it is not read",
-                "delete it if you don't need it",
-                WARNING,
-            )
-        ]
+        return [_backup_copy(rel)]
     if kind == "post" and place in ("posts", "pages"):
         return [
             Problem(
@@ -221,16 +212,7 @@ def _event_folder(rel: str) -> list[Problem]:
     folder = PurePosixPath(rel).parent
     stem = _stem(rel)
     if rel.endswith("~") or (suffixes and suffixes[-1] in BACKUPS):
-        return [
-            Problem(
-                rel,
-                1,
-                "file",
-                "looks like an editor's backup copy, so it is not read",
-                "delete it if you don't need it",
-                WARNING,
-            )
-        ]
+        return [_backup_copy(rel)]
     if any(s in EVENT_EXTENSIONS or closest(s, EVENT_EXTENSIONS, 0.6) for s in suffixes):
         return [
             Problem(
@@ -356,3 +338,14 @@ def _copies(read: set[str]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _backup_copy(rel: str) -> Problem:
+    return Problem(
+        rel,
+        1,
+        "file",
+        "looks like an editor's backup copy, so it is not read",
+        "delete it if you don't need it",
+        WARNING,
+    )
