@@ -14,6 +14,8 @@ from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from handbill_i18n import install as install_translations
+
 from .config import Config
 from .service import Outcome, SignupService, Status, Visitor
 from .spool import SERVER_LOCK, Spool
@@ -45,6 +47,8 @@ def wants_json() -> bool:
 def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    install_translations(app.jinja_env, "en")
     store = store or SQLiteStore(cfg.state_file)
     spool = spool or Spool(cfg.spool_dir)
     # While this process lives, crash recovery leaves its held jobs alone (spool.py).
