@@ -43,7 +43,15 @@ def add_links(occ: Occurrence, settings: EventSettings) -> dict[str, str]:
         "rru": "addevent",
         "subject": occ.title,
         "startdt": iso(occ.start),
-        "enddt": iso(occ.end if not occ.all_day else occ.last_day),
+        # All-day: the day AFTER the last day, as DTEND;VALUE=DATE and Google's `dates=`.
+        # Outlook's compose link takes Exchange's times; Microsoft documents an all-day
+        # event as starting at midnight and ending "24 hours (or a multiple of 24 hours)
+        # later", its end being "midnight on the first day after the event" ("Create
+        # all-day events by using EWS in Exchange", learn.microsoft.com/exchange/
+        # client-developer/exchange-web-services/how-to-create-all-day-events-by-using-ews-
+        # in-exchange). A date alone means that midnight; the last day itself (as before)
+        # made Outlook end the event a day early.
+        "enddt": iso(occ.end),
         "body": _details(occ, page),
         "location": occ.place,
         "allday": "true" if occ.all_day else "false",
