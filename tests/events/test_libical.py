@@ -7,14 +7,19 @@ installs them) with the system Python: see libical_check.py.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
 
+import icalendar
 import pytest
+
+from handbill_events.ics import build_calendars
 
 from .conftest import DATA, build
 from .icsutil import ics_files
+from .test_model import SETTINGS, event_from
 
 CHECKER = Path(__file__).with_name("libical_check.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -73,6 +78,19 @@ def test_without_a_contact_the_calendars_leave_method_out(tmp_path: Path) -> Non
     text = (site / "calendar.ics").read_bytes().decode()
     assert "ORGANIZER" not in text and "METHOD" not in text
     assert complaints(site) == []
+
+
+def test_a_group_name_with_quotes_and_semicolons_stays_one_organiser(tmp_path: Path) -> None:
+    # CN is a parameter: quotes are written as ^' (RFC 6868), the rest quoted.
+    name = 'Ysbyty "Ni" Cymru: A&E; ŵ'
+    settings = dataclasses.replace(SETTINGS, sitename=name, organizer_email="post@ni.example")
+    event = event_from("title: Rali\nstart: 2026-06-27 11:00\n", tmp_path)
+    path = tmp_path / "calendar.ics"
+    path.write_bytes(build_calendars([event], settings)["calendar.ics"])
+    assert libical([path])[str(path)] == []
+    (vevent,) = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert vevent["ORGANIZER"].params["CN"] == name
+    assert str(vevent["ORGANIZER"]) == "mailto:post@ni.example"
 
 
 def test_the_checker_catches_an_event_without_organiser(tmp_path: Path) -> None:
