@@ -76,6 +76,10 @@ def body_html(event: Event, settings: EventSettings) -> str:
         what = _("Cancelled") if occ.cancelled else _("Changed")
         note = f" {escape(occ.note)}" if occ.note else ""
         parts.append(f"<p><strong>{escape(occ.when)}: {escape(what)}.</strong>{note}</p>")
+    occ = event.next_occurrence(settings.now) or (event.occurrences or [None])[-1]
+    if not any(parts) and occ is not None:
+        # Nothing written about it: say when and where rather than leave the summary blank.
+        parts.append(f"<p>{escape(', '.join(x for x in (occ.when, occ.place) if x))}</p>")
     return "".join(p for p in parts if p)
 
 

@@ -86,6 +86,8 @@ def atom_problems(root: ET.Element) -> list[str]:
             problems.append(f"{name}: {problem}")
         for field in ("summary", "content", "title"):
             element = entry.find(f"{ATOM}{field}")
+            if field == "summary" and element is not None and not (element.text or "").strip():
+                problems.append(f"{name}: summary is blank")
             is_html = element is not None and element.get("type") == "html"
             if is_html and (problem := html_problem(element.text)):
                 problems.append(f"{name}: {field}: {problem}")

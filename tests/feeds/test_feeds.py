@@ -100,7 +100,8 @@ BAD_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <published>2026-01-02T00:00:00Z</published>
 <summary type="html">&lt;p&gt;A&amp;E&lt;/p&gt;</summary></entry>
 <entry><title>b</title><link href="https://example.org/b/"/><author><name> </name></author>
-<id>tag:example.org,2026-13-01:b</id><updated>2026-01-01T00:00:00Z</updated></entry>
+<id>tag:example.org,2026-13-01:b</id><updated>2026-01-01T00:00:00Z</updated>
+<summary type="html"> </summary></entry>
 </feed>"""
 
 
@@ -118,6 +119,7 @@ def test_the_checks_catch_what_the_validator_caught() -> None:
         "is after updated",
         "author has no name",
         "is not a tag: URI",
+        "summary is blank",
     ):
         assert expected in atom, atom
 
