@@ -56,6 +56,11 @@ def test_libical_has_no_complaint_about_the_demo_calendars(demo_site: Path) -> N
     assert complaints(demo_site) == []
 
 
+def test_libical_has_no_complaint_about_the_published_calendars(published_site: Path) -> None:
+    # The whole demo as `make publish` builds it (publishconf.py, every plugin).
+    assert complaints(published_site) == []
+
+
 def test_libical_has_no_complaint_about_the_fixture_calendars(fixture_site: Path) -> None:
     # Overrides (RECURRENCE-ID), EXDATEs, all-day and multi-day events, cancellations.
     assert complaints(fixture_site) == []
