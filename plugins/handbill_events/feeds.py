@@ -50,8 +50,9 @@ def entry_id(event: Event, settings: EventSettings) -> str:
     """A tag: URI (RFC 4151) naming this version of the event: a valid IRI that no build,
     SITEURL or move of the site changes. A change (a new SEQUENCE) is a new item, so that
     readers show it; the date is when that version appeared (the domain was the group's
-    then). Example: tag:anytown.example.org,2026-11-22:events/members-meeting/0."""
-    day = _item_date(event).date().isoformat()
+    then): the ledger's change time, which editing `announced:` does not move.
+    Example: tag:anytown.example.org,2026-11-22:events/members-meeting/0."""
+    day = (event.modified or _item_date(event)).date().isoformat()
     name = quote(event.spec.id, safe="")
     return f"tag:{settings.uid_domain.lower()},{day}:events/{name}/{event.sequence}"
 

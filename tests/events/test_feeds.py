@@ -128,6 +128,21 @@ def test_published_when_announced_updated_when_changed(
     assert changed.id == "tag:anytown.example.org,2026-11-20:events/talk/1" != entry.id
 
 
+def test_ids_stay_when_only_announced_changes(
+    build_events: Callable[..., Path], tmp_path: Path
+) -> None:
+    source = tmp_path / "src" / "talk.yaml"
+    source.parent.mkdir()
+    source.write_text("title: Talk\nstart: 2026-12-01 18:00\n")
+    first = build_events(source, now="2026-11-10T12:00:00+00:00")
+    (entry,) = feedparser.parse((first / "feeds/events.rss.xml").read_bytes()).entries
+    events = tmp_path / "content" / "events" / "talk.yaml"
+    events.write_text(events.read_text() + "announced: 2026-11-12 09:00\n")
+    second = build_events(None, fresh=False, now="2026-11-20T12:00:00+00:00")
+    (again,) = feedparser.parse((second / "feeds/events.rss.xml").read_bytes()).entries
+    assert again.id == entry.id == "tag:anytown.example.org,2026-11-10:events/talk/0"
+
+
 def test_ids_do_not_depend_on_the_site_address(tmp_path: Path) -> None:
     one = build(tmp_path / "a", DATA / "site", siteurl="https://one.example.org")
     two = build(tmp_path / "b", DATA / "site", siteurl="https://two.example.org")
