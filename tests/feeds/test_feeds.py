@@ -11,7 +11,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from feedgenerator import Atom1Feed, Rss201rev2Feed
-from handbill_feeds import mark_guids
+from handbill_feeds import mark_guids, name_authors
+
+from sitebuild import build_site
 
 from .rules import ATOM, feed_files, feed_problems, iri_problem
 
@@ -79,6 +81,36 @@ def test_mark_guids_leaves_atom_and_permalink_guids_alone() -> None:
     mark_guids(None, feed=atom)
     assert [i["unique_id_is_permalink"] for i in rss.items] == [False, None, None]
     assert atom.items[0]["unique_id_is_permalink"] is None
+
+
+def test_posts_without_an_author_get_the_group_as_feed_author(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    # AUTHOR unset and no `Authors:` line: Pelican would write an empty <name/> per entry.
+    for post in (content_copy / "posts").glob("*.md"):
+        lines = post.read_text(encoding="utf-8").splitlines(keepends=True)
+        post.write_text(
+            "".join(x for x in lines if not x.startswith(("Author:", "Authors:"))), "utf-8"
+        )
+    site = build_site(tmp_path / "out", "publishconf.py", PATH=str(content_copy), AUTHOR=None)
+    data = (site / "feeds/all.atom.xml").read_bytes()
+    assert feed_problems(data) == []
+    root = ET.fromstring(data)
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Anytown Save Our NHS"
+    assert root.findtext(f"{ATOM}author/{ATOM}uri") == "https://anytown-sos-nhs.example.org/"
+    assert root.find(f"{ATOM}entry/{ATOM}author") is None
+
+
+def test_name_authors_keeps_real_authors_and_rss_alone() -> None:
+    context = {"SITENAME": "Anytown", "SITEURL": "https://x.example"}
+    atom = Atom1Feed(title="t", link="https://x.example/", description="d")
+    atom.add_item(title="a", link="https://x.example/a/", description="", author_name="Sam")
+    name_authors(context, feed=atom)
+    assert atom.feed["author_name"] is None and atom.items[0]["author_name"] == "Sam"
+    rss = Rss201rev2Feed(title="t", link="https://x.example/", description="d")
+    rss.add_item(title="a", link="https://x.example/a/", description="", author_name="")
+    name_authors(context, feed=rss)
+    assert rss.feed["author_name"] is None and rss.items[0]["author_name"] == ""
 
 
 # --- the checks themselves -------------------------------------------------------------
