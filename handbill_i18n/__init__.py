@@ -29,10 +29,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-__all__ = ["LOCALE_DIR", "install", "locale_for", "shipped", "translations"]
+__all__ = ["LOCALE_DIR", "N_", "install", "locale_for", "shipped", "translations"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Marks text for the catalogue where it is written; it is translated where it is shown
+    (a field's error message is made before the server knows which page shows it)."""
+    return message
 
 
 def shipped() -> list[str]:
