@@ -11,6 +11,8 @@ from pathlib import Path
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from handbill_i18n import translations
+
 from .model import Event
 from .moments import EPOCH, UTC
 from .settings import EventSettings
@@ -28,8 +30,10 @@ def _item_date(event: Event) -> datetime:
 def _title(event: Event, settings: EventSettings) -> str:
     occ = event.next_occurrence(settings.now)
     when = occ.when if occ else ""
-    prefix = "Cancelled: " if event.spec.status == "cancelled" else ""
-    return f"{prefix}{event.spec.title} — {when}" if when else event.spec.title
+    title = f"{event.spec.title} — {when}" if when else event.spec.title
+    if event.spec.status == "cancelled":
+        return translations(settings.lang).gettext("Cancelled: %(title)s") % {"title": title}
+    return title
 
 
 class _StableMixin:
@@ -55,12 +59,13 @@ def write_feeds(
     for path, cls in ((atom_path, StableAtom), (rss_path, StableRss)):
         if not path:
             continue
+        _ = translations(settings.lang).gettext
         feed = cls(
-            title=f"{settings.calendar_name}: events",
+            title=_("%(calendar)s: events") % {"calendar": settings.calendar_name},
             link=f"{settings.public_url}/events/",
-            description="New and changed events",
+            description=_("New and changed events"),
             feed_url=f"{settings.public_url}/{path}",
-            language="en",
+            language=settings.lang,  # the site's DEFAULT_LANG (RSS <language>, Atom xml:lang)
         )
         for event in ordered:
             page = f"{settings.public_url}/{event.url}"

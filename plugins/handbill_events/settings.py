@@ -114,6 +114,7 @@ class EventSettings:
     list_months: int
     feed_atom: str
     feed_rss: str
+    lang: str = "en-GB"  # Pelican's DEFAULT_LANG: pages' words and dates, feeds, calendars
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,4 +173,5 @@ def from_pelican(settings: dict[str, Any]) -> EventSettings:
         list_months=cfg.list_months,
         feed_atom=cfg.feed_atom or "",
         feed_rss=cfg.feed_rss or "",
+        lang=settings.get("DEFAULT_LANG") or "en-GB",
     )
