@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
@@ -180,24 +181,29 @@ EVERY_N = {
     2: N_("every %(n)s weeks"),
     3: N_("every %(n)s days"),
 }
-ORDINAL_WORDS = {
-    1: N_("first"),
-    2: N_("second"),
-    3: N_("third"),
-    4: N_("fourth"),
-    5: N_("fifth"),
-    -1: N_("last"),
+# "The first Monday": the ordinal and the day together, as languages order them differently
+# (Welsh: "Dydd Llun cyntaf", but "ail Ddydd Llun").
+ORDINAL_DAYS = {
+    1: N_("first %(day)s"),
+    2: N_("second %(day)s"),
+    3: N_("third %(day)s"),
+    4: N_("fourth %(day)s"),
+    5: N_("fifth %(day)s"),
+    -1: N_("last %(day)s"),
 }
-# A number as an ordinal ("21st"), by CLDR's ordinal category for the language
-# (English has four, Welsh six): translators give each category its ending.
-ORDINAL_NUMBERS = {
-    "zero": N_("%(n)sth"),
-    "one": N_("%(n)sst"),
-    "two": N_("%(n)snd"),
-    "few": N_("%(n)srd"),
-    "many": N_("%(n)sth"),
-    "other": N_("%(n)sth"),
-}
+
+
+def ordinal_patterns(pgettext: Callable[[str, str], str]) -> dict[str, str]:
+    """A number as an ordinal ("21st"), by CLDR's ordinal category for the language
+    (English has four, Welsh six): translators give each category its ending."""
+    return {
+        "zero": pgettext("ordinal number, CLDR category zero", "%(n)sth"),
+        "one": pgettext("ordinal number, CLDR category one", "%(n)sst"),
+        "two": pgettext("ordinal number, CLDR category two", "%(n)snd"),
+        "few": pgettext("ordinal number, CLDR category few", "%(n)srd"),
+        "many": pgettext("ordinal number, CLDR category many", "%(n)sth"),
+        "other": pgettext("ordinal number, CLDR category other", "%(n)sth"),
+    }
 
 
 class RuleWords:
@@ -208,6 +214,7 @@ class RuleWords:
         self.gettext = translations(lang).gettext
         self.locale = locale_for(lang)
         self.days = self.locale.days["format"]["wide"]
+        self.ordinals = ordinal_patterns(translations(lang).pgettext)
 
     def and_(self, words: list[str]) -> str:
         if len(words) == 1:
@@ -218,14 +225,15 @@ class RuleWords:
         }
 
     def nth(self, number: int) -> str:
-        pattern = ORDINAL_NUMBERS[self.locale.ordinal_form(number)]
-        return self.gettext(pattern) % {"n": number}
+        return self.ordinals[self.locale.ordinal_form(number)] % {"n": number}
 
     def weekday(self, n: int | None, weekday: int) -> str:
+        day = self.days[weekday]
         if not n:
-            return self.days[weekday]
-        ordinal = self.gettext(ORDINAL_WORDS[n]) if n in ORDINAL_WORDS else self.nth(n)
-        return self.gettext("%(ordinal)s %(day)s") % {"ordinal": ordinal, "day": self.days[weekday]}
+            return day
+        if n in ORDINAL_DAYS:
+            return self.gettext(ORDINAL_DAYS[n]) % {"day": day}
+        return self.gettext("%(ordinal)s %(day)s") % {"ordinal": self.nth(n), "day": day}
 
 
 def rule_text(event: Event) -> str:
