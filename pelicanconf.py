@@ -141,7 +141,7 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "auto_reload": False,
-    "extensions": ["jinja2.ext.i18n", "handbill_theme.jinja.BuildOnce"],
+    "extensions": ["handbill_i18n.jinja.Languages", "handbill_theme.jinja.BuildOnce"],
 }
 
 # --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---

@@ -87,8 +87,10 @@ def body_html(event: Event, settings: EventSettings) -> str:
 def _title(event: Event, settings: EventSettings) -> str:
     occ = event.next_occurrence(settings.now)
     when = occ.when if occ else ""
-    prefix = "Cancelled: " if event.spec.status == "cancelled" else ""
-    return f"{prefix}{event.spec.title} — {when}" if when else event.spec.title
+    title = f"{event.spec.title} — {when}" if when else event.spec.title
+    if event.spec.status == "cancelled":
+        return translations(settings.lang).gettext("Cancelled: %(title)s") % {"title": title}
+    return title
 
 
 class _StableMixin:
@@ -115,12 +117,13 @@ def write_feeds(
         if not path:
             continue
         atom = cls is StableAtom
+        _ = translations(settings.lang).gettext
         feed = cls(
-            title=f"{settings.calendar_name}: events",
+            title=_("%(calendar)s: events") % {"calendar": settings.calendar_name},
             link=f"{settings.public_url}/events/",
-            description="New and changed events",
+            description=_("New and changed events"),
             feed_url=f"{settings.public_url}/{path}",
-            language="en",
+            language=settings.lang,  # the site's DEFAULT_LANG (RSS <language>, Atom xml:lang)
             # Atom: the feed's author is every entry's author (RFC 4287 4.1.1). RSS needs
             # none, and its <author> would have to be an address.
             author_name=(settings.sitename or settings.calendar_name) if atom else None,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event as VEvent, vCalAddress
+from icalendar import Calendar, Event as VEvent, vCalAddress, vText
 
 from handbill_i18n import translations
 
@@ -76,7 +76,8 @@ def _until(event: Event, last: date) -> date | datetime:
 def _description(event: Event, occ: Occurrence) -> str:
     parts = [occ.note, occ.summary, event.description_text]
     if occ.online:
-        parts.append(f"Join online: {occ.online}")
+        join = translations(event.lang).gettext("Join online: %(url)s")
+        parts.append(join % {"url": occ.online})
     return "\n\n".join(p for p in parts if p)
 
 
@@ -92,6 +93,15 @@ def organizer(settings: EventSettings) -> vCalAddress | None:
     return vCalAddress.new(settings.organizer_email, cn=settings.sitename or None)
 
 
+def _worded(text: str, event: Event) -> str | vText:
+    """Text with the language it is written in (RFC 5545 LANGUAGE, the site's DEFAULT_LANG).
+    English, the default the calendar apps assume, is left unmarked: the same bytes as
+    before for English sites."""
+    if event.lang.split("-")[0].lower() == "en":
+        return text
+    return vText(text, params={"LANGUAGE": event.lang})
+
+
 def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[tuple[str, Any]]:
     """The properties every VEVENT has, in the order they are added."""
     stamp = event.modified or EPOCH
@@ -100,7 +110,7 @@ def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[
         ("dtstamp", stamp),
         ("last-modified", stamp),
         ("sequence", event.sequence),
-        ("summary", occ.title),
+        ("summary", _worded(occ.title, event)),
         ("dtstart", occ.start),
         ("dtend", occ.end),
         ("status", _status(occ.status)),
@@ -110,9 +120,9 @@ def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[
         props.append(("organizer", contact))
     description = _description(event, occ)
     if description:
-        props.append(("description", description))
+        props.append(("description", _worded(description, event)))
     if occ.place:
-        props.append(("location", occ.place))
+        props.append(("location", _worded(occ.place, event)))
     if occ.location and occ.location.geo:
         props.append(("geo", occ.location.geo))
     props.append(("url", f"{settings.public_url}/{event.url}"))

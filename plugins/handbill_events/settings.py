@@ -132,9 +132,8 @@ class EventSettings:
     list_months: int
     feed_atom: str
     feed_rss: str
-    # The organiser's address ("" for none) and the site's language (DEFAULT_LANG).
-    organizer_email: str = ""
-    lang: str = "en"
+    organizer_email: str = ""  # the organiser's address ("" for none)
+    lang: str = "en-GB"  # Pelican's DEFAULT_LANG: pages' words and dates, feeds, calendars
 
     @property
     def tz(self) -> ZoneInfo:
@@ -194,7 +193,7 @@ def from_pelican(settings: dict[str, Any]) -> EventSettings:
         feed_atom=cfg.feed_atom or "",
         feed_rss=cfg.feed_rss or "",
         organizer_email=_organizer(cfg.organizer_email, settings),
-        lang=settings.get("DEFAULT_LANG") or "en",
+        lang=settings.get("DEFAULT_LANG") or "en-GB",
     )
 
 

@@ -30,7 +30,7 @@ def test_events_feeds_parse_and_date_items_by_announcement(demo_site: Path) -> N
 def test_event_date_in_title_and_changed_item_first(demo_site: Path) -> None:
     feed = feedparser.parse((demo_site / "feeds/events.atom.xml").read_bytes())
     titles = [e.title for e in feed.entries]
-    assert "March: Save Anytown A&E — Saturday 23 January 2027, 11am to 2pm" in titles
+    assert "March: Save Anytown A&E — Saturday 23 January 2027, 11:00 to 14:00" in titles
     film = next(e for e in feed.entries if "Film screening" in e.title)
     assert film.title.startswith("Cancelled: ")
     assert film.published.startswith("2026-11-20")  # from `updated:`
