@@ -105,7 +105,7 @@ def test_an_event_with_no_words_gets_its_date_and_place_as_summary(
     source.write_text("title: Bare\nstart: 2026-12-01 18:00\nlocation: Hall & Annexe\n")
     site = build_events(source)
     (entry,) = feedparser.parse((site / "feeds/events.atom.xml").read_bytes()).entries
-    assert entry.summary == "<p>Tuesday 1 December 2026, 6pm to 7pm, Hall &amp; Annexe</p>"
+    assert entry.summary == "<p>Tuesday 1 December 2026, 18:00 to 19:00, Hall &amp; Annexe</p>"
 
 
 def test_published_when_announced_updated_when_changed(
