@@ -1,0 +1,125 @@
+"""The Pelican generator: load (handbill_config.actions) -> validate (problems logged as
+errors, so a publish fails) -> model (present.py, with the baked counts) -> render (one page
+per action, the list on "Take action", the privacy notice's section)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import markdown
+from pelican.generators import Generator
+
+from handbill_config.actions import Action, load_actions
+
+from .counts import Count, find, read_counts
+from .present import ActionView, view
+from .settings import Resolved, read
+
+log = logging.getLogger(__name__)
+
+# Where a page or post places the generated parts (a line of its own, like [[join-form]]).
+MARKERS = {"actions": "actions/list.html", "action-data": "actions/privacy.html"}
+MARKER = re.compile(r"<p>\s*\[\[(actions|action-data)\]\]\s*</p>|\[\[(actions|action-data)\]\]")
+FILENAME_LINK = re.compile(r"""\{(?:filename|static)\}/?([^"'\s)>]+)""")
+CONTENT_LISTS = ("articles", "pages", "hidden_pages", "hidden_articles", "draft_pages")
+
+
+class ActionsGenerator(Generator):
+    """Reads content/actions/*.md; every piece of state lives on the instance."""
+
+    def generate_context(self) -> None:
+        self.cfg: Resolved = read(self.settings)
+        actions, problems = load_actions(
+            self.cfg.folder, self.cfg.timezone, shown_as=self.cfg.shown_folder
+        )
+        for problem in problems:
+            log.error("%s", problem)
+        counts = read_counts(find(self.cfg.counts_file, Path(self.path)))
+        md = _markdown(self.settings.get("MARKDOWN") or {})
+        server = _server_url(self.settings)
+        self.views: list[ActionView] = [
+            view(action, counts.get(action.slug, Count()), self.cfg, server, self._body(action, md))
+            for action in actions
+            if action.published
+        ]
+        self.context["handbill_actions"] = self.views
+        self._fill_markers()
+
+    def _body(self, action: Action, md: markdown.Markdown) -> str:
+        """The text above the form, as HTML with `{filename}` links resolved (a letter's
+        body is the letter itself, laid out by the template)."""
+        if action.kind == "letter" or not action.body:
+            return ""
+        html = md.reset().convert(action.body)
+        return FILENAME_LINK.sub(lambda m: self._link(m, action), html)
+
+    def _link(self, match: re.Match[str], action: Action) -> str:
+        target = match[1]
+        found = self.context.get("generated_content", {}).get(target) or self.context.get(
+            "static_content", {}
+        ).get(target)
+        if found is None:
+            line = action.body_line + action.body[: action.body.find(match[0])].count("\n")
+            log.error(
+                "%s:%d: link: %s is not a post, page or file of the site — check the path "
+                "under content/, like {filename}/posts/2025-06-how-to-opt-out.md",
+                action.source,
+                line,
+                match[0],
+            )
+            return "#"
+        return f"{self.cfg.siteurl}/{found.url}"
+
+    def _fill_markers(self) -> None:
+        """Put the list and the privacy section where a page or post asks for them."""
+        rendered: dict[str, str] = {}
+        for name in CONTENT_LISTS:
+            for content in self.context.get(name) or []:
+                html = getattr(content, "_content", None)
+                if not html or "[[action" not in html:
+                    continue
+
+                def substitute(match: re.Match[str]) -> str:
+                    marker = match[1] or match[2]
+                    if marker not in rendered:
+                        template = self.env.get_template(MARKERS[marker])
+                        rendered[marker] = template.render({**self.context, "actions": self.views})
+                    return rendered[marker]
+
+                content._content = MARKER.sub(substitute, html)
+
+    def generate_output(self, writer: Any) -> None:
+        template = self.get_template("actions/action")
+        for item in self.views:
+            writer.write_file(
+                item.save_as,
+                template,
+                self.context,
+                v=item,
+                url=item.path,
+                relative_urls=self.settings.get("RELATIVE_URLS", False),
+            )
+
+
+def _markdown(settings: dict[str, Any]) -> markdown.Markdown:
+    configs = settings.get("extension_configs", {})
+    return markdown.Markdown(
+        extensions=[*settings.get("extensions", []), *configs],
+        extension_configs=configs,
+        output_format=settings.get("output_format", "html"),
+    )
+
+
+def _server_url(settings: dict[str, Any]) -> str:
+    """The sign-up server's address as handbill_signup resolved it ("" without one)."""
+    signup = settings.get("JINJA_GLOBALS", {}).get("handbill_signup")
+    if signup is None or not getattr(signup, "server", False):
+        return ""
+    return signup.subscribe_url.removesuffix("/subscribe")
+
+
+def get_generators(pelican: Any) -> type[ActionsGenerator]:
+    return ActionsGenerator
