@@ -19,6 +19,8 @@ BLANK = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 DATE_BLANK = "date"
 # Blanks whose names say they hold several lines get a text area, not a one-line box.
 MULTILINE_WORDS = ("address", "story", "message", "details", "reason")
+# Words of a blank's name shown in capitals in its label (nhs_number -> "NHS number").
+ACRONYMS = ("nhs", "gp", "mp", "msp", "ms", "mla", "icb", "id")
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _letter(letter: Letter) -> dict:
 
 
 def _blank(name: str) -> Blank:
-    words = name.replace("_", " ").strip()
+    words = " ".join(w.upper() if w in ACRONYMS else w for w in name.split("_") if w)
     auto = {"your_name": "name", "name": "name", "your_address": "street-address"}
     return Blank(
         name=name,

@@ -257,6 +257,8 @@ def test_letter_without_javascript_shows_blanks_to_fill_by_hand(site: Path) -> N
     fields = [f["data-fills"] for f in form.select("[data-fills]")]
     assert fields == ["your_name", "your_address", "practice", "date_of_birth", "nhs_number"]
     assert form.select_one("textarea[data-fills=your_address]") is not None
+    labels = [text(label) for label in form.select("label")]
+    assert labels == ["Your name", "Your address", "Practice", "Date of birth", "NHS number"]
     blanks = [b["data-blank"] for b in doc.select(".hb-letter-body .hb-blank")]
     assert blanks[:4] == ["your_name", "your_address", "date", "practice"]
     assert blanks.count("your_name") == 2
@@ -334,3 +336,15 @@ def test_a_broken_link_in_an_action_is_reported(
         "or file of the site — check the path under content/, like "
         "{filename}/posts/2025-06-how-to-opt-out.md"
     ) in caplog.text
+
+
+def test_a_preview_rebuild_shows_the_new_count(tmp_path: Path) -> None:
+    # The preview re-renders only what changed (handbill_rendercache): a new count must show.
+    shown = []
+    for count in (5, 77):
+        counts = {"save-our-ae": {**COUNTS["save-our-ae"], "count": count}}
+        built = build(tmp_path, BEFORE_CLOSE, counts)
+        shown.append(counter(page(built, "actions/save-our-ae"))["Signatures"])
+        listed = text(page(built, "take-action").select_one(".hb-action-item-petition"))
+        assert f"{count} signatures" in listed
+    assert shown == ["5", "77"]
