@@ -303,6 +303,13 @@ MISTAKES = [
     ),
     (
         LETTER,
+        "Subject: Please",
+        "To: the surgery\nSubject: Please",
+        f'{F}:4: To: "the surgery" is not an email address — write one, like '
+        "'To: office@example.org', or leave the line out",
+    ),
+    (
+        LETTER,
         "Subject: Please record my type 1 opt-out\n",
         "",
         f"{F}:1: Subject: missing (every letter needs one) — add a line such as "
