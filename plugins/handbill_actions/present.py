@@ -74,6 +74,9 @@ def view(
     action: Action, count: Count, cfg: Resolved, server_url: str, body_html: str = ""
 ) -> ActionView:
     path = cfg.url.format(slug=action.slug)
+    # The refresh script may only ask the site's own origin (the CSP's connect-src 'self'):
+    # a server elsewhere keeps the built numbers.
+    own = server_url.startswith("/") or bool(cfg.siteurl and server_url.startswith(cfg.siteurl))
     prefix = f"{server_url}/actions/{action.slug}" if server_url else ""
     open_ = not action.closed(cfg.now) and not count.closed
     goal = action.goal_count
@@ -86,7 +89,7 @@ def view(
         count=count,
         open=open_,
         sign_url=f"{prefix}/sign" if prefix and action.signing else "",
-        count_url=f"{prefix}/count.json" if prefix and action.signing else "",
+        count_url=f"{prefix}/count.json" if prefix and action.signing and own else "",
         percent=min(100, count.count * 100 // goal) if goal else None,
         results=_results(action, count, cfg.now) if isinstance(action, Poll) else None,
         last_signed=count.last_signed.astimezone(cfg.tz) if count.last_signed else None,

@@ -348,3 +348,22 @@ def test_a_preview_rebuild_shows_the_new_count(tmp_path: Path) -> None:
         listed = text(page(built, "take-action").select_one(".hb-action-item-petition"))
         assert f"{count} signatures" in listed
     assert shown == ["5", "77"]
+
+
+def test_no_refresh_script_for_a_server_on_another_origin(tmp_path: Path) -> None:
+    # The site's CSP allows fetches to its own origin only: the built numbers must do.
+    built = build(
+        tmp_path,
+        BEFORE_CLOSE,
+        HANDBILL_SIGNUP={
+            "config": "signup.example.toml",
+            "server_url": "https://forms.example.net",
+        },
+    )
+    doc = page(built, "actions/save-our-ae")
+    assert doc.select_one("main form#sign")["action"] == (
+        "https://forms.example.net/actions/save-our-ae/sign"
+    )
+    assert doc.select_one("[data-count-url]") is None
+    assert doc.select_one("script[src$='/js/actions.js']") is None
+    assert counter(doc)["Signatures"] == "1,234"
