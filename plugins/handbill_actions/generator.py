@@ -45,7 +45,9 @@ class ActionsGenerator(Generator):
             for action in actions
             if action.published
         ]
-        self.context["handbill_actions"] = self.views
+        # Open actions first on the Take action list, closed ones after (file-name order).
+        self.listed = sorted(self.views, key=lambda item: not item.open)
+        self.context["handbill_actions"] = self.listed
         self._fill_markers()
 
     def _body(self, action: Action, md: markdown.Markdown) -> str:
@@ -86,7 +88,8 @@ class ActionsGenerator(Generator):
                     marker = match[1] or match[2]
                     if marker not in rendered:
                         template = self.env.get_template(MARKERS[marker])
-                        rendered[marker] = template.render({**self.context, "actions": self.views})
+                        shown = self.listed if marker == "actions" else self.views
+                        rendered[marker] = template.render({**self.context, "actions": shown})
                     return rendered[marker]
 
                 content._content = MARKER.sub(substitute, html)

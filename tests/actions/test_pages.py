@@ -176,6 +176,8 @@ def test_poll_results_after_it_closes(closed_site: Path) -> None:
     assert "This poll has closed." in text(doc.select_one(".hb-closed"))
     petition = page(closed_site, "actions/save-our-ae")
     assert petition.select_one("main form#sign") is None
+    listed = [a["href"] for a in page(closed_site, "take-action").select(".hb-action-list h3 a")]
+    assert listed[-2:] == ["/actions/mass-opt-out-poll/", "/actions/save-our-ae/"]  # closed last
     pledge = page(closed_site, "actions/opt-out-pledge")
     assert pledge.select_one("main form#sign") is not None  # its deadline is 31 March
 
