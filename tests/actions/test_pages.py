@@ -369,3 +369,16 @@ def test_no_refresh_script_for_a_server_on_another_origin(tmp_path: Path) -> Non
     assert doc.select_one("[data-count-url]") is None
     assert doc.select_one("script[src$='/js/actions.js']") is None
     assert counter(doc)["Signatures"] == "1,234"
+
+
+def test_a_pledge_that_reached_its_threshold_says_it_is_on(tmp_path: Path) -> None:
+    counts = {"opt-out-pledge": {**COUNTS["opt-out-pledge"], "count": 1000}}
+    doc = page(build(tmp_path, BEFORE_CLOSE, counts), "actions/opt-out-pledge")
+    assert text(doc.select_one(".hb-reached")).startswith(
+        "1,000 people have signed: the pledge is on."
+    )
+    assert counter(doc)["Pledged"] == "1,000"
+
+
+def test_a_pledge_below_its_threshold_is_not_on(site: Path) -> None:
+    assert page(site, "actions/opt-out-pledge").select_one(".hb-reached") is None
