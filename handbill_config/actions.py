@@ -469,6 +469,13 @@ def read_action(path: Path, source: str, tz: ZoneInfo) -> tuple[Action | None, l
         return None, [
             ActionProblem(source, 1, "file", "is not UTF-8 text", "save it as UTF-8 (plain text)")
         ]
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return None, [
+            ActionProblem(
+                source, 1, "file", f"cannot be read ({reason})", "save it again as a file"
+            )
+        ]
     metas, body, body_line = split_file(text)
     reader = _Reader(source, metas, tz)
     slug = path.stem
