@@ -382,3 +382,29 @@ def test_a_pledge_that_reached_its_threshold_says_it_is_on(tmp_path: Path) -> No
 
 def test_a_pledge_below_its_threshold_is_not_on(site: Path) -> None:
     assert page(site, "actions/opt-out-pledge").select_one(".hb-reached") is None
+
+
+def test_after_vote_results_are_public_while_voting_goes_on(
+    tmp_path: Path, content_copy: Path
+) -> None:
+    poll = content_copy / "actions" / "mass-opt-out-poll.md"
+    poll.write_text(
+        poll.read_text(encoding="utf-8").replace("Results: after_close", "Results: after_vote"),
+        encoding="utf-8",
+    )
+    counts_file = tmp_path / "counts.json"
+    # Keyed by the answers' text, as the server writes them.
+    results = {"Yes, let's do it together": 1, "Not yet: first press the ICB for answers": 3}
+    counts_file.write_text(
+        json.dumps({"mass-opt-out-poll": {**COUNTS["mass-opt-out-poll"], "results": results}}),
+        encoding="utf-8",
+    )
+    built = build_site(
+        tmp_path / "output",
+        PATH=str(content_copy),
+        HANDBILL_ACTIONS={"counts_file": str(counts_file), "now": BEFORE_CLOSE},
+    )
+    doc = page(built, "actions/mass-opt-out-poll")
+    votes = [text(cell) for cell in doc.select(".hb-results tbody td[data-option]")]
+    assert votes == ["1", "3", "0"]
+    assert doc.select_one("main form#sign") is not None
