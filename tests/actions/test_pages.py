@@ -227,8 +227,9 @@ def test_privacy_notice_lists_each_actions_data_and_retention(site: Path) -> Non
         words
     )
     assert "your postcode district" in words
-    assert "until that email is sent (at the latest just after the deadline, 31 March 2027)" in (
-        words
+    assert (
+        "until that email is sent (at the latest just after the deadline, 31 March 2027); "
+        "then we erase your details" in words
     )
     assert "Nothing. The letter is filled in on your own device" in words
     # Made from the files: a new petition shows up with its own retention.
