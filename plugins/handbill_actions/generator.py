@@ -102,14 +102,22 @@ class ActionsGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         template = self.get_template("actions/action")
         for item in self.views:
-            writer.write_file(
-                item.save_as,
-                template,
-                self.context,
-                v=item,
-                url=item.path,
-                relative_urls=self.settings.get("RELATIVE_URLS", False),
-            )
+            self._write(writer, template, item, item.save_as)
+            if item.action.signing and item.open and item.sign_url:
+                # For a tablet at a stall: the same form with the stall code the server's
+                # `handbill-signup stall open --form <slug>` gives (not linked, not indexed).
+                self._write(writer, template, item, f"{item.path}stall/index.html", stall=True)
+
+    def _write(self, writer: Any, template: Any, item: ActionView, save_as: str, **extra) -> None:
+        writer.write_file(
+            save_as,
+            template,
+            self.context,
+            v=item,
+            url=item.path,
+            stall=extra.get("stall", False),
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+        )
 
 
 def _markdown(settings: dict[str, Any]) -> markdown.Markdown:

@@ -409,3 +409,15 @@ def test_after_vote_results_are_public_while_voting_goes_on(
     votes = [text(cell) for cell in doc.select(".hb-results tbody td[data-option]")]
     assert votes == ["1", "3", "0"]
     assert doc.select_one("main form#sign") is not None
+
+
+def test_a_stall_page_for_each_open_signing_action(site: Path, closed_site: Path) -> None:
+    doc = page(site, "actions/save-our-ae/stall")
+    form = doc.select_one("main form#sign")
+    assert form["action"] == "/signup/actions/save-our-ae/sign"
+    stall = form.select_one("input[name=stall]")
+    assert stall["type"] == "password" and not stall.has_attr("required")
+    assert doc.select_one("meta[name=robots]")["content"] == "noindex"
+    assert page(site, "actions/save-our-ae").select_one("input[name=stall]") is None
+    assert not (site / "actions" / "gp-opt-out-letter" / "stall").exists()
+    assert not (closed_site / "actions" / "save-our-ae" / "stall").exists()

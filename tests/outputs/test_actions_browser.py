@@ -27,6 +27,7 @@ PAGES = {
     "take-action": "/take-action/",
     "privacy": "/privacy/",
     "petition": "/actions/save-our-ae/",
+    "petition-stall": "/actions/save-our-ae/stall/",
     "pledge": "/actions/opt-out-pledge/",
     "poll": "/actions/mass-opt-out-poll/",
     "letter": "/actions/gp-opt-out-letter/",
