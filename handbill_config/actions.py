@@ -41,7 +41,6 @@ META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BLANK_RE = re.compile(r"\{([^{}\n]*)\}")
 BLANK_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-OPTION_SEPARATOR = " | "
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 COMMON_KEYS = ("title", "kind", "summary", "version", "status")

@@ -65,10 +65,6 @@ class ActionView:
     def goal(self) -> int | None:
         return self.action.goal_count
 
-    @property
-    def closes_at(self) -> datetime | None:
-        return self.action.closes_at
-
 
 def view(
     action: Action, count: Count, cfg: Resolved, server_url: str, body_html: str = ""

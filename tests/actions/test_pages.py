@@ -421,3 +421,11 @@ def test_a_stall_page_for_each_open_signing_action(site: Path, closed_site: Path
     assert page(site, "actions/save-our-ae").select_one("input[name=stall]") is None
     assert not (site / "actions" / "gp-opt-out-letter" / "stall").exists()
     assert not (closed_site / "actions" / "save-our-ae" / "stall").exists()
+
+
+def test_one_signature_is_singular(tmp_path: Path) -> None:
+    counts = {"save-our-ae": {**COUNTS["save-our-ae"], "count": 1}}
+    doc = page(build(tmp_path, BEFORE_CLOSE, counts), "take-action")
+    assert text(doc.select_one(".hb-action-item-petition .hb-action-kind")) == (
+        "Petition · 1 signature · goal 15,000"
+    )
