@@ -16,8 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from handbill_config import ConfigError, SignupConfig, load_signup_config
+from handbill_config.actions import load_actions
 from handbill_config.consent import Consent
-from handbill_config.signup import Limits, MailingList, Pages, Smtp, Stall
+from handbill_config.signup import Actions, Limits, MailingList, Pages, Smtp, Stall
 
 from .backends import Backend, backend_for
 from .validate import FieldErrors, clean_email, header_safe
@@ -60,6 +61,10 @@ class Config:
     confirm_subject: str
     contact_subject: str
     max_attempts: int
+    actions: Actions  # [actions]: limits, page address, time zone
+    actions_folder: Path
+    counts_file: Path
+    signatures_file: Path  # confirmed signatures, next to the rate-limit counters
 
     @property
     def path_prefix(self) -> str:
@@ -67,6 +72,10 @@ class Config:
 
     def page_url(self, name: str) -> str:
         return self.site_url.rstrip("/") + getattr(self.pages, name)
+
+    def action_url(self, slug: str) -> str:
+        """An action's page on the site."""
+        return self.site_url.rstrip("/") + self.actions.page.replace("{slug}", slug)
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
@@ -89,6 +98,9 @@ def config_from_file(
     problems += header_problems(file, contact_inbox)
     privacy_hash, privacy_problems = privacy_sha256(file, base)
     problems += privacy_problems
+    actions_folder = base / file.actions.folder
+    _, action_problems = load_actions(actions_folder, file.actions.timezone, file.actions.folder)
+    problems += [str(p) for p in action_problems]
     if problems:
         raise ConfigError(problems)
     server = file.server
@@ -121,6 +133,10 @@ def config_from_file(
         confirm_subject=file.mail.confirm_subject,
         contact_subject=file.contact.subject,
         max_attempts=server.max_attempts,
+        actions=file.actions,
+        actions_folder=actions_folder,
+        counts_file=base / file.actions.counts_file,
+        signatures_file=(base / server.state_file).parent / "signatures.sqlite3",
     )
 
 
