@@ -5,12 +5,18 @@ left on disk or in a log."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import random
 import re
+import signal
+import stat
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +84,9 @@ def site(tmp_path, smtp):
     s = start(tmp_path, smtp.port)
     yield s
     stop_server(s.proc)
+    # Whatever the test did: no address, name or link token in the server's log.
+    log = (tmp_path / "server.log").read_text()
+    assert "@example.org" not in log and "t=" not in log
 
 
 def sign(site: Site, slug: str, email: str, ip: str = "127.0.3.1", **fields) -> None:
@@ -379,3 +388,117 @@ def test_an_unticked_box_hands_nothing_to_the_list(site, smtp):
         for m in smtp.sink.to("keeper@anytown.example.org")
         if "New subscriber" in m.msg["Subject"]
     ]
+
+
+def test_kill_9_mid_signing_and_mid_confirming_loses_and_doubles_nothing(tmp_path, smtp):
+    """The join form's crash safety, inherited: kill -9 of the server while people sign,
+    then while they confirm; after a restart, their retries and `spool drain`, everyone has
+    exactly one confirmation mail and counts exactly once, and no address is on disk."""
+    rng = random.Random(int(os.environ.get("HANDBILL_CRASH_SEED", "0")) or None)
+    for run in range(4):
+        root = tmp_path / f"run{run}"
+        root.mkdir()
+        site = start(root, smtp.port, actions="per_ip = 1000\n")
+        people = [f"crash{run}x{i}@example.org" for i in range(16)]
+        answered: dict[str, int | None] = {}
+
+        def signing(people=people, site=site, answered=answered) -> None:
+            for email in people:
+                try:
+                    r = site.post(
+                        f"/signup/actions/{SLUG}/sign",
+                        {**PETITION, "email": email},
+                        ip="127.0.8.8",
+                    )
+                    answered[email] = r.status
+                except OSError:
+                    answered[email] = None
+
+        worker = threading.Thread(target=signing)
+        worker.start()
+        time.sleep(rng.uniform(0.0, 0.15))
+        kill_group(site.proc)
+        worker.join(30)
+        site.proc = start_server(site.config_path, site.port)
+        for email in people:  # the visitors whose page broke try again
+            if answered.get(email) != 303:
+                sign(site, SLUG, email, ip="127.0.9.9", name="C", district="AB1")
+        spool_drain(site)
+        assert [len(smtp.sink.to(e)) for e in people] == [1] * len(people), "one mail each"
+
+        confirms = [links(site, smtp, email, SLUG)[0][0] for email in people]
+        worker = threading.Thread(
+            target=lambda confirms=confirms, site=site: [_try_confirm(site, c) for c in confirms]
+        )
+        worker.start()
+        time.sleep(rng.uniform(0.0, 0.15))
+        kill_group(site.proc)
+        worker.join(30)
+        site.proc = start_server(site.config_path, site.port)
+        try:
+            for link in confirms:  # everyone presses the button (again)
+                confirm(site, link)
+            assert count(site, SLUG)["count"] == len(people)
+        finally:
+            stop_server(site.proc)
+        spool_drain(site)  # with the server gone, its crash leftovers in tmp/ go too
+        for folder in (root / "spool", root / "state"):
+            assert not files_containing(folder, people)
+            for path in [folder, *folder.rglob("*")]:
+                assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600)
+
+
+SLUG = "save-our-ae"
+PETITION = {"name": "C", "district": "AB1", "consent_version": "2", "website": ""}
+
+
+def _try_confirm(site: Site, link: str) -> None:
+    with contextlib.suppress(OSError, AssertionError):
+        confirm(site, link)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the server and every process it started: a crash, not a shutdown."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+def spool_drain(site: Site) -> None:
+    """As the operator after a crash: `handbill-signup spool drain` (recovers leftovers)."""
+    done = subprocess.run(
+        [str(BIN / "handbill-signup"), "spool", "drain", "--config", str(site.config_path)],
+        env=env(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_the_workers_periodic_pass_sends_a_pledges_outcome(site, smtp):
+    """No cron needed: the spool worker (`handbill-signup worker`) sweeps as it runs."""
+    from signup_server.store import SQLiteStore
+    from signup_server.worker import Worker
+
+    signers = [f"viaworker{i}@example.org" for i in range(3)]
+    for email in signers:
+        sign(site, "town-pledge", email)
+        confirm(site, links(site, smtp, email, "town-pledge")[0][0])
+    cfg = site.cfg
+    stop = threading.Event()
+    worker = Worker(cfg, site.spool, store=SQLiteStore(cfg.state_file))
+    running = threading.Thread(target=worker.run_forever, kwargs={"poll": 0.05, "stop": stop})
+    running.start()
+    try:
+        deadline = time.monotonic() + 20
+        while sum(len(smtp.sink.to(e)) for e in signers) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        running.join(10)
+    for email in signers:
+        assert [m.msg["Subject"] for m in smtp.sink.to(email)][1:] == ["It's on: Opt out together"]
+    assert not files_containing(site.config_path.parent / "state", signers)
+    log = (site.config_path.parent / "server.log").read_text()
+    assert not any(e in log for e in signers)
