@@ -179,10 +179,10 @@ class ActionService:
         )
 
     def closed(self, action: Action, now: datetime | None = None) -> bool:
-        """No more signing: past its closing time, or a pledge whose outcome is decided."""
-        if action.closed(utc(now)):
-            return True
-        return isinstance(action, Pledge) and self.signatures.outcome(action.slug) is not None
+        """No more signing: past its closing time (a pledge's deadline), as the site's
+        page says. A pledge that is on keeps taking signatures until its deadline: each
+        late signer gets the same one mail at the next sweep."""
+        return action.closed(utc(now))
 
     def _closed_outcome(self) -> Outcome:
         _ = messages.gettext_for(self.cfg)
@@ -455,7 +455,8 @@ class ActionService:
             result.decided += 1
             log.info("pledge %s decided: %s with %d signatures", slug, state, count)
             outcome = self.signatures.outcome(slug)
-        state, count, _, mailed_at = outcome
+        state, _, _, mailed_at = outcome
+        count = self.signatures.tally(slug).count
         # Each mail is queued durably before its address is erased; a crash in between
         # queues nothing twice (one job id per signer), so everyone gets exactly one. A
         # signature confirmed while the outcome was being decided is caught next time.
