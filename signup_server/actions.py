@@ -234,6 +234,8 @@ class ActionService:
                 values[name] = clean(raw)
             except FieldErrors as exc:
                 errors.update(exc.errors)
+        if "district" in errors:
+            errors["district"] = _("Write the first part of your postcode only, like AB1.")
         # A petition is handed in with names; a pledge's name is optional (the page says so).
         if isinstance(action, Petition) and not values["name"] and "name" not in errors:
             errors["name"] = _("Write your name: it is what we hand in.")

@@ -209,7 +209,13 @@ def _actions(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def _check(cfg: Config, args: argparse.Namespace) -> int:
+    from .actions import ActionBook
+
     say(f"OK: {cfg.group_name}, list backend {cfg.list.backend}, server at {cfg.public_url}")
+    actions = ActionBook(cfg.actions_folder, cfg.actions.timezone).all()
+    if actions:
+        names = ", ".join(f"{a.slug} ({a.kind})" for a in sorted(actions, key=lambda a: a.slug))
+        say(f"actions taking signatures: {names}; counts file {cfg.counts_file}")
     return 0
 
 
