@@ -71,6 +71,7 @@ class ActionBook:
     def __init__(self, folder: Path, timezone: str) -> None:
         self.folder, self.timezone = folder, timezone
         self._actions: dict[str, Action] = {}
+        self.problems: list[str] = []
         self._seen: tuple = ()
         self._checked = 0.0
         self._reload()
@@ -90,9 +91,14 @@ class ActionBook:
         if stamp == self._seen and self._actions:
             return
         actions, problems = load_actions(self.folder, self.timezone)
+        self.problems = [str(p) for p in problems]
         if problems and self._actions:
             log.warning("action files have %d problem(s): keeping the last good set", len(problems))
             return
+        # At start, the good files serve and the others are left out (the site's build
+        # refuses to publish them anyway): a volunteer's typo must not take join down.
+        for problem in self.problems:
+            log.warning("action left out: %s", problem)
         self._seen = stamp
         self._actions = {a.slug: a for a in actions if a.published and a.signing}
 

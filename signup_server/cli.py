@@ -212,7 +212,11 @@ def _check(cfg: Config, args: argparse.Namespace) -> int:
     from .actions import ActionBook
 
     say(f"OK: {cfg.group_name}, list backend {cfg.list.backend}, server at {cfg.public_url}")
-    actions = ActionBook(cfg.actions_folder, cfg.actions.timezone).all()
+    book = ActionBook(cfg.actions_folder, cfg.actions.timezone)
+    if book.problems:  # the build's own lines: file:line: field: what — fix
+        sys.stderr.write("\n".join(book.problems) + "\n")
+        return 2
+    actions = book.all()
     if actions:
         names = ", ".join(f"{a.slug} ({a.kind})" for a in sorted(actions, key=lambda a: a.slug))
         say(f"actions taking signatures: {names}; counts file {cfg.counts_file}")

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from handbill_config import ConfigError, SignupConfig, load_signup_config
-from handbill_config.actions import load_actions
 from handbill_config.consent import Consent
 from handbill_config.signup import Actions, Limits, MailingList, Pages, Smtp, Stall
 
@@ -99,8 +98,6 @@ def config_from_file(
     privacy_hash, privacy_problems = privacy_sha256(file, base)
     problems += privacy_problems
     actions_folder = base / file.actions.folder
-    _, action_problems = load_actions(actions_folder, file.actions.timezone, file.actions.folder)
-    problems += [str(p) for p in action_problems]
     if problems:
         raise ConfigError(problems)
     server = file.server

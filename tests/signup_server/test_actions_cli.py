@@ -45,7 +45,9 @@ def test_check_lists_the_actions_and_export_refuses_a_poll(tmp_path):
     assert bad_now.returncode == 2 and "--now" in bad_now.stderr
 
 
-def test_a_mistake_in_an_action_file_stops_the_server_like_the_build(tmp_path):
+def test_a_mistake_in_an_action_file_fails_check_like_the_build(tmp_path):
+    """`check` fails with the build's lines; the server itself still starts (join must not
+    go down for a typo in a petition) and leaves the broken action out."""
     broken = "Title: Oops\nKind: petiton\nTarget: X\n\nBody.\n"
     path = config_with_actions(tmp_path, {"oops.md": broken})
     checked = run("check", "--config", str(path))
