@@ -388,8 +388,16 @@ class ActionViews:
             text = _(
                 "Your signature is confirmed and counted. Share the page with people who care."
             )
+        # A poll whose rule is "after_vote": the voter sees the counts right here.
+        results = None if withdrawn else self.actions.count(action)["results"]
         return self.views._page(
-            "action_done.html", 200, action=action, heading=heading, text=text, page=page
+            "action_done.html",
+            200,
+            action=action,
+            heading=heading,
+            text=text,
+            page=page,
+            results=results,
         )
 
 

@@ -289,6 +289,12 @@ def test_poll_counts_one_vote_each_and_hides_results_until_close(site, smtp):
     for email in votes:
         confirm(site, links(site, smtp, email, "opt-out-poll")[0][0])
         confirm(site, links(site, smtp, email, "secret-poll")[0][0])
+    # The rule is after_vote: the voter sees the counts once their vote is confirmed.
+    again = site.post(
+        "/signup/actions/opt-out-poll/confirm",
+        {"t": links(site, smtp, "v1@example.org", "opt-out-poll")[0][0].split("t=", 1)[1]},
+    )
+    assert '<th scope="row">Not sure</th><td>1</td>' in again.text
     body = count(site, "opt-out-poll")
     assert body["count"] == 3
     assert body["results"] == {"Yes": 2, "No": 0, "Not sure": 1}
