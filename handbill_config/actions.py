@@ -42,6 +42,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BLANK_RE = re.compile(r"\{([^{}\n]*)\}")
 BLANK_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_SEPARATOR = " | "
+EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 COMMON_KEYS = ("title", "kind", "summary", "version", "status")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
@@ -468,6 +469,13 @@ def read_action(path: Path, source: str, tz: ZoneInfo) -> tuple[Action | None, l
         return None, [
             ActionProblem(source, 1, "file", "is not UTF-8 text", "save it as UTF-8 (plain text)")
         ]
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return None, [
+            ActionProblem(
+                source, 1, "file", f"cannot be read ({reason})", "save it again as a file"
+            )
+        ]
     metas, body, body_line = split_file(text)
     reader = _Reader(source, metas, tz)
     slug = path.stem
@@ -582,8 +590,15 @@ def _poll(reader: _Reader, body: str, body_line: int) -> dict:
 
 
 def _letter(reader: _Reader, body: str, body_line: int) -> dict:
+    to = reader.text("to")
+    if to is not None and not EMAIL_RE.match(to):
+        reader.problem(
+            reader.metas["to"],
+            f"{_shown(to)} is not an email address",
+            "write one, like 'To: office@example.org', or leave the line out",
+        )
     return _given(
-        to=reader.text("to"),
+        to=to,
         subject=reader.text("subject"),
         blanks=letter_blanks(reader, body, body_line),
     )

@@ -45,7 +45,9 @@ class ActionsGenerator(Generator):
             for action in actions
             if action.published
         ]
-        self.context["handbill_actions"] = self.views
+        # Open actions first on the Take action list, closed ones after (file-name order).
+        self.listed = sorted(self.views, key=lambda item: not item.open)
+        self.context["handbill_actions"] = self.listed
         self._fill_markers()
 
     def _body(self, action: Action, md: markdown.Markdown) -> str:
@@ -75,19 +77,25 @@ class ActionsGenerator(Generator):
 
     def _fill_markers(self) -> None:
         """Put the list and the privacy section where a page or post asks for them."""
-        rendered: dict[str, str] = {}
+        rendered: dict[tuple[str, str], str] = {}
         for name in CONTENT_LISTS:
             for content in self.context.get(name) or []:
                 html = getattr(content, "_content", None)
                 if not html or "[[action" not in html:
                     continue
 
-                def substitute(match: re.Match[str]) -> str:
+                lang = getattr(content, "lang", None) or self.settings.get("DEFAULT_LANG")
+
+                def substitute(match: re.Match[str], lang: str = lang) -> str:
+                    # Rendered once per marker and language, in the page's language.
                     marker = match[1] or match[2]
-                    if marker not in rendered:
+                    if (marker, lang) not in rendered:
                         template = self.env.get_template(MARKERS[marker])
-                        rendered[marker] = template.render({**self.context, "actions": self.views})
-                    return rendered[marker]
+                        shown = self.listed if marker == "actions" else self.views
+                        rendered[marker, lang] = template.render(
+                            {**self.context, "actions": shown, "DEFAULT_LANG": lang}
+                        )
+                    return rendered[marker, lang]
 
                 content._content = MARKER.sub(substitute, html)
 

@@ -19,6 +19,8 @@ BLANK = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 DATE_BLANK = "date"
 # Blanks whose names say they hold several lines get a text area, not a one-line box.
 MULTILINE_WORDS = ("address", "story", "message", "details", "reason")
+# Words of a blank's name shown in capitals in its label (nhs_number -> "NHS number").
+ACRONYMS = ("nhs", "gp", "mp", "msp", "ms", "mla", "icb", "id")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def view(
     action: Action, count: Count, cfg: Resolved, server_url: str, body_html: str = ""
 ) -> ActionView:
     path = cfg.url.format(slug=action.slug)
+    # The refresh script may only ask the site's own origin (the CSP's connect-src 'self'):
+    # a server elsewhere keeps the built numbers.
+    own = server_url.startswith("/") or bool(cfg.siteurl and server_url.startswith(cfg.siteurl))
     prefix = f"{server_url}/actions/{action.slug}" if server_url else ""
     open_ = not action.closed(cfg.now) and not count.closed
     goal = action.goal_count
@@ -84,7 +89,7 @@ def view(
         count=count,
         open=open_,
         sign_url=f"{prefix}/sign" if prefix and action.signing else "",
-        count_url=f"{prefix}/count.json" if prefix and action.signing else "",
+        count_url=f"{prefix}/count.json" if prefix and action.signing and own else "",
         percent=min(100, count.count * 100 // goal) if goal else None,
         results=_results(action, count, cfg.now) if isinstance(action, Poll) else None,
         last_signed=count.last_signed.astimezone(cfg.tz) if count.last_signed else None,
@@ -134,7 +139,7 @@ def _letter(letter: Letter) -> dict:
 
 
 def _blank(name: str) -> Blank:
-    words = name.replace("_", " ").strip()
+    words = " ".join(w.upper() if w in ACRONYMS else w for w in name.split("_") if w)
     auto = {"your_name": "name", "name": "name", "your_address": "street-address"}
     return Blank(
         name=name,

@@ -134,7 +134,7 @@ def _unread(rel: str, place: str) -> list[Problem]:
     stem = _stem(rel)
     if kind == "backup":
         return [_backup_copy(rel)]
-    if kind == "post" and place in ("posts", "pages"):
+    if kind == "post" and place in ("posts", "pages", "actions"):
         return [
             Problem(
                 rel,

@@ -303,6 +303,13 @@ MISTAKES = [
     ),
     (
         LETTER,
+        "Subject: Please",
+        "To: the surgery\nSubject: Please",
+        f'{F}:4: To: "the surgery" is not an email address — write one, like '
+        "'To: office@example.org', or leave the line out",
+    ),
+    (
+        LETTER,
         "Subject: Please record my type 1 opt-out\n",
         "",
         f"{F}:1: Subject: missing (every letter needs one) — add a line such as "
@@ -355,4 +362,16 @@ def test_every_problem_in_every_file_at_once(tmp_path: Path) -> None:
         "content/actions/b.md:7:Results",
         "content/actions/c.md:5:Goal",
         "content/actions/c.md:6:Closes",
+    ]
+
+
+def test_a_file_that_is_not_text_or_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "actions"
+    (folder / "folder.md").mkdir(parents=True)
+    (folder / "word.md").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\xff")
+    actions, problems = load_actions(folder, shown_as="actions")
+    assert actions == []
+    assert [str(p) for p in problems] == [
+        "actions/folder.md:1: file: cannot be read (Is a directory) — save it again as a file",
+        "actions/word.md:1: file: is not UTF-8 text — save it as UTF-8 (plain text)",
     ]

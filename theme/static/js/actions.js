@@ -1,6 +1,6 @@
 /* Handbill actions: refresh a pledge's, petition's or poll's public counter from the sign-up
-   server's count.json (same origin, so the site's Content-Security-Policy allows it; no
-   cookies are sent or set). Without this script the page shows the numbers as they were at
+   server's count.json (same origin, so the site's Content-Security-Policy allows it;
+   fetched without credentials, nothing is stored). Without this script the page shows the numbers as they were at
    the last build. No words here: the page has them all, translated. */
 (function () {
   "use strict";
