@@ -15,6 +15,7 @@ unconfirmed submissions can never raise a count.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -404,16 +405,23 @@ class ActionService:
         cannot write their views out of order. Public numbers only, so readable by all:
         the site's build may run as another user."""
         path = self.cfg.counts_file
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(self.counts(), indent=1, sort_keys=True).encode("utf-8") + b"\n"
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError as exc:
+            # The signature counts all the same (count.json is right); only the next
+            # build's baked number lags. The operator must hear of it, visitors not.
+            log.error("could not write the counts file %s: %s", path, exc.strerror or exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     # --- sweep: outcomes and retention ------------------------------------------------
 

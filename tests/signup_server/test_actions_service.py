@@ -1,0 +1,51 @@
+"""`ActionService` without HTTP: the signature is only in the link until confirmed, and a
+counts file that cannot be written loses no signature."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+from signup_server.actions import ActionService
+from signup_support import LOCAL, free_port, service_for, write_config
+
+PETITION = "Title: Keep a full A&E\nKind: petition\nTarget: Midshire ICB\n\nKeep it.\n"
+FORM = {"email": "svc@example.org", "name": "Svc", "consent_version": "1", "website": ""}
+
+
+def actions_for(tmp_path, counts_file: str) -> ActionService:
+    path = write_config(tmp_path, 25, free_port())
+    (tmp_path / "content" / "actions").mkdir(parents=True)
+    (tmp_path / "content" / "actions" / "save-our-ae.md").write_text(PETITION, encoding="utf-8")
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f'\n[actions]\ncounts_file = "{counts_file}"\n')
+    signup = service_for(path)
+    return ActionService(signup.cfg, signup)
+
+
+def token_of(actions: ActionService) -> str:
+    [job] = actions.signup.spool.jobs("queue")
+    return parse_qs(urlsplit(job.data["link"]).query)["t"][0]
+
+
+def test_nothing_is_stored_before_confirming(tmp_path):
+    actions = actions_for(tmp_path, "counts.json")
+    assert actions.sign("save-our-ae", FORM, LOCAL).status.value == "ok"
+    assert actions.signatures.tally("save-our-ae").count == 0
+    assert b"svc@" not in actions.cfg.signatures_file.read_bytes()
+    token = token_of(actions)
+    assert "svc" not in token, "the link shows nothing"
+    assert actions.confirm("save-our-ae", {"t": token}, LOCAL).status.value == "ok"
+    assert actions.signatures.tally("save-our-ae").count == 1
+    assert b"svc@" not in actions.cfg.signatures_file.read_bytes(), "a petition keeps a hash"
+    assert '"count": 1' in (tmp_path / "counts.json").read_text()
+
+
+def test_a_counts_file_that_cannot_be_written_loses_no_signature(tmp_path, caplog):
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    actions = actions_for(tmp_path, "not-a-folder/counts.json")
+    actions.sign("save-our-ae", FORM, LOCAL)
+    with caplog.at_level(logging.ERROR):
+        assert actions.confirm("save-our-ae", {"t": token_of(actions)}, LOCAL).status.value == "ok"
+    assert actions.count(actions.book.get("save-our-ae"))["count"] == 1
+    assert "could not write the counts file" in caplog.text
