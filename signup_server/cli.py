@@ -7,6 +7,7 @@ handbill-signup spool drain --config signup.toml     # try everything now, once
 handbill-signup check --config signup.toml           # read the config and say if it's fine
 handbill-signup actions export SLUG --config signup.toml [--out F]  # a petition's signatures
 handbill-signup actions sweep --config signup.toml [--now ISO]      # pledge outcomes, erasure
+handbill-signup actions record|erase SLUG --config signup.toml < address  # one signer's data
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ def _actions(cfg: Config, args: argparse.Namespace) -> int:
     actions = ActionService(
         cfg, SignupService(cfg, SQLiteStore(cfg.state_file), Spool(cfg.spool_dir))
     )
+    if args.actions_command in ("record", "erase"):
+        return _record(actions, args.slug, erase=args.actions_command == "erase")
     if args.actions_command == "export":
         try:
             text = actions.export(args.slug)
@@ -204,6 +207,38 @@ def _actions(cfg: Config, args: argparse.Namespace) -> int:
     say(
         f"pledges decided {r.decided}, outcome mails queued {r.mailed}, addresses erased "
         f"{r.addresses_erased}, signatures erased {r.signatures_erased}"
+    )
+    return 0
+
+
+def _record(actions, slug: str, erase: bool = False) -> int:
+    """A person asks what we hold (a subject access request) or to be erased: their
+    signature's record, found by the keyed hash of the address read from standard input
+    (never a command-line argument: it would stay in the shell's history)."""
+    import json
+
+    from .validate import FieldErrors, clean_email
+
+    try:
+        email = clean_email(sys.stdin.readline().strip())
+    except FieldErrors:
+        sys.stderr.write("handbill-signup: give one email address on standard input\n")
+        return 2
+    signer = actions.signer(slug, email)
+    found = [s for s in actions.signatures.signatures(slug) if s.signer == signer]
+    if not found:
+        say(f"no signature of {slug} for that address (never signed, withdrawn, or erased)")
+        return 1
+    sig = found[0]
+    if erase:
+        actions.signatures.remove(slug, signer, actions.write_counts)
+        say(f"erased the signature of {slug} for that address; the count went down by one")
+        return 0
+    shown = {"name": sig.name, "district": sig.district, "option": sig.option, **sig.record}
+    say(json.dumps({k: v for k, v in shown.items() if v not in ("", 0)}, indent=2))
+    say(
+        f"To erase it: the withdrawal link, or `handbill-signup actions erase {slug}` with "
+        "the same address on standard input."
     )
     return 0
 
@@ -276,7 +311,15 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="write to this file (0600), not the screen")
     sweep = actions_sub.add_parser("sweep", help="pledge outcomes due, and erasure; for cron")
     sweep.add_argument("--now", help="act as if it were this time (ISO), for tests")
-    for sp in (export, sweep):
+    record = actions_sub.add_parser(
+        "record", help="one signer's record (address on standard input): for their requests"
+    )
+    record.add_argument("slug")
+    erase = actions_sub.add_parser(
+        "erase", help="erase one signer's signature (address on standard input)"
+    )
+    erase.add_argument("slug")
+    for sp in (export, sweep, record, erase):
         sp.add_argument("--config", "-c", required=True)
         sp.set_defaults(func=_actions)
     spool = sub.add_parser("spool", help="show or drain the mail spool")

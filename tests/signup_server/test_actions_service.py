@@ -49,3 +49,37 @@ def test_a_counts_file_that_cannot_be_written_loses_no_signature(tmp_path, caplo
         assert actions.confirm("save-our-ae", {"t": token_of(actions)}, LOCAL).status.value == "ok"
     assert actions.count(actions.book.get("save-our-ae"))["count"] == 1
     assert "could not write the counts file" in caplog.text
+
+
+def test_one_signers_record_and_erasure_by_the_address_on_stdin(tmp_path):
+    import json
+    import subprocess
+
+    from signup_support import BIN, env
+
+    actions = actions_for(tmp_path, "counts.json")
+    actions.sign("save-our-ae", FORM, LOCAL)
+    actions.confirm("save-our-ae", {"t": token_of(actions)}, LOCAL)
+    config = str(tmp_path / "signup.toml")
+
+    def cli(command: str, address: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "handbill-signup"), "actions", command, "save-our-ae", "-c", config],
+            input=address + "\n",
+            capture_output=True,
+            text=True,
+            env=env(),
+            timeout=60,
+        )
+
+    shown = cli("record", "SVC@example.org")
+    assert shown.returncode == 0
+    record = json.loads(shown.stdout.split("\nTo erase it")[0])
+    assert record["name"] == "Svc" and record["wording_version"] == "1"
+    for field in ("who", "confirmed_at", "wording", "wording_sha256", "method", "withdraw_how"):
+        assert record[field], field
+    assert "svc@example.org" not in shown.stdout.lower()
+    assert cli("record", "other@example.org").returncode == 1
+    assert cli("erase", "svc@example.org").returncode == 0
+    assert actions.signatures.tally("save-our-ae").count == 0
+    assert '"count": 0' in (tmp_path / "counts.json").read_text()
