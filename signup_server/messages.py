@@ -319,6 +319,16 @@ def action_wording(action) -> str:
     return f"{action.question} ({' | '.join(action.options)})"
 
 
+def _action_footer(cfg: Config, _) -> str:
+    """The same words as the join mails' footer (one catalogue entry each)."""
+    return (
+        _("How we look after your details: %(url)s") % {"url": cfg.page_url("privacy")}
+        + "\n"
+        + _("Questions? Write to %(email)s") % {"email": cfg.contact_inbox}
+        + f"\n\n{cfg.group_name}\n"
+    )
+
+
 def action_confirmation(
     cfg: Config, data: dict[str, str], msg_id: str, date: float | None = None
 ) -> EmailMessage:
@@ -346,10 +356,8 @@ def action_confirmation(
         f"{ignore}\n\n"
         f"{_('If you change your mind after confirming, this link takes it back:')}\n"
         f"{data['withdraw']}\n\n"
-        f"{_('About this action:')} {data['page']}\n"
-        f"{_('How we look after your details:')} {cfg.page_url('privacy')}\n"
-        f"{_('Questions? Write to %(inbox)s') % {'inbox': cfg.contact_inbox}}\n\n"
-        f"{cfg.group_name}\n"
+        f"{_('About this action: %(url)s') % {'url': data['page']}}\n"
+        f"{_action_footer(cfg, _)}"
     )
     return msg
 
@@ -365,12 +373,16 @@ def pledge_outcome(cfg: Config, data: dict, msg_id: str, date: float | None = No
         "threshold": data["threshold"],
         "group": cfg.group_name,
     }
+    ngettext = translations(getattr(cfg, "language", "en") or "en").ngettext
     if data["state"] == "on":
         subject = _("It's on: %(title)s") % values
         body = (
-            _(
+            ngettext(
+                "%(count)s person signed the pledge, and %(threshold)s were needed: it's on. "
+                "Now is the time to do what we pledged together: %(pledge)s.",
                 "%(count)s people signed the pledge, and %(threshold)s were needed: it's on. "
-                "Now is the time to do what we pledged together: %(pledge)s."
+                "Now is the time to do what we pledged together: %(pledge)s.",
+                data["count"],
             )
             % values
         )
@@ -390,8 +402,6 @@ def pledge_outcome(cfg: Config, data: dict, msg_id: str, date: float | None = No
     msg.set_content(
         f"{_('Hello,')}\n\n{body}\n\n{after} {data['page']}\n\n"
         f"{_('This is the only email about this pledge: we have now deleted your address.')}\n\n"
-        f"{_('How we look after your details:')} {cfg.page_url('privacy')}\n"
-        f"{_('Questions? Write to %(inbox)s') % {'inbox': cfg.contact_inbox}}\n\n"
-        f"{cfg.group_name}\n"
+        f"{_action_footer(cfg, _)}"
     )
     return msg
