@@ -103,6 +103,10 @@ class ActionBook:
         self._seen = stamp
         self._actions = {a.slug: a for a in actions if a.published and a.signing}
 
+    def refresh(self) -> None:
+        """Look at the files now, not at the next interval."""
+        self._reload()
+
     def all(self) -> list[Action]:
         if time.monotonic() - self._checked > RELOAD_EVERY:
             self._reload()
@@ -142,7 +146,8 @@ def hour(stamp: str | None) -> str | None:
 
 def clean_district(value: str) -> str:
     district = " ".join(value.split()).upper()
-    if len(district) > MAX_DISTRICT or not district.replace(" ", "").isalnum():
+    bare = district.replace(" ", "")
+    if len(district) > MAX_DISTRICT or not (bare.isascii() and bare.isalnum()):
         raise FieldErrors(
             {"district": "Write the first part of your postcode only, like AB1 or SW1A."}
         )
@@ -251,7 +256,7 @@ class ActionService:
         option = 0
         if isinstance(action, Poll):
             raw = fields.get("option", "")
-            option = int(raw) if raw.isdigit() else 0
+            option = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else 0
             if not 1 <= option <= len(action.options):
                 errors["option"] = _("Choose one of the answers.")
         if fields.get("consent_version") != action.consent_version:

@@ -83,3 +83,25 @@ def test_one_signers_record_and_erasure_by_the_address_on_stdin(tmp_path):
     assert cli("erase", "svc@example.org").returncode == 0
     assert actions.signatures.tally("save-our-ae").count == 0
     assert '"count": 0' in (tmp_path / "counts.json").read_text()
+
+
+def test_hostile_fields_are_clean_refusals(tmp_path):
+    import pytest
+
+    from signup_server.validate import BadRequest
+
+    actions = actions_for(tmp_path, "counts.json")
+    poll = "Title: Day?\nKind: poll\nQuestion: Which?\nOptions: Mon | Fri\n\nVote.\n"
+    (tmp_path / "content" / "actions" / "day.md").write_text(poll, encoding="utf-8")
+    actions.book.refresh()
+    for option in ("²", "\uff11", "-1", "3", "0", "1" * 50, ""):
+        out = actions.sign("day", {**FORM, "option": option}, LOCAL)
+        assert out.status.value == "invalid" and "option" in out.errors, option
+    for district in ("<script>", "AB1 " * 5, "ÅB1"):
+        out = actions.sign("save-our-ae", {**FORM, "district": district}, LOCAL)
+        assert out.status.value == "invalid" and "district" in out.errors, district
+    with pytest.raises(BadRequest):
+        actions.sign("save-our-ae", {**FORM, "admin": "yes"}, LOCAL)
+    stale = actions.sign("save-our-ae", {**FORM, "consent_version": "0"}, LOCAL)
+    assert "consent_version" in stale.errors
+    assert actions.signup.spool.jobs("queue") == [], "nothing was queued for any of them"
