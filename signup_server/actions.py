@@ -148,9 +148,7 @@ def clean_district(value: str) -> str:
     district = " ".join(value.split()).upper()
     bare = district.replace(" ", "")
     if len(district) > MAX_DISTRICT or not (bare.isascii() and bare.isalnum()):
-        raise FieldErrors(
-            {"district": "Write the first part of your postcode only, like AB1 or SW1A."}
-        )
+        raise FieldErrors({"district": "not a postcode district"})  # worded in _validate
     return district
 
 
