@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from handbill_i18n import install as install_translations
+
 from . import ics, present
 from .description import Rendered, new_markdown, render
 from .feeds import write_feeds
@@ -33,6 +35,12 @@ class EventsGenerator(Generator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "gettext" not in self.env.globals:
+            # The pages' words (`_()`) in the site's language even in a build without the
+            # theme plugin, which otherwise installs them.
+            if "jinja2.ext.i18n" not in self.env.extensions:
+                self.env.add_extension("jinja2.ext.i18n")
+            install_translations(self.env, self.settings.get("DEFAULT_LANG", "en"))
         self.cfg = from_pelican(self.settings)
         self.events: list[Event] = []
         self.problems: list[Problem] = []
@@ -152,6 +160,7 @@ class EventsGenerator(Generator):
                 has_upcoming=bool(event.upcoming(cfg.now)),
                 add_links=present.add_links(nxt, cfg) if nxt else {},
                 osm=present.osm_link(nxt) if nxt else "",
+                access=present.occ_access(nxt) if nxt else None,
                 subscribe=present.subscribe_links(
                     f"calendar/{event.category_slug}.ics",
                     f"{cfg.calendar_name}: {event.spec.category}",
