@@ -42,6 +42,7 @@ PLUGINS = [
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
+    "handbill_images",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
