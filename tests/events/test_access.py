@@ -4,6 +4,7 @@ known kept apart) and in JSON-LD as schema.org amenityFeature on the Place, from
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,20 @@ def test_demo_events_carry_access(demo_site: Path) -> None:
     assert soup.find("section", class_="event__access").find("dd").get_text() == "Yes"
     features = place_of(soup)[0]["amenityFeature"]
     assert {f["name"] for f in features} >= {"Step-free access", "Hearing loop"}
+
+
+def test_the_guide_s_example_is_valid(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "volunteers.md").read_text()
+    [example] = re.findall(r"```yaml\n(access:\n.*?)```", text, re.S)
+    path = tmp_path / "e.yaml"
+    path.write_text(HEAD + example)
+    read = validate_file(path, "events/e.yaml", "Europe/London", "events")
+    assert read.problems == []
+    assert read.spec.access == Access(
+        step_free=True,
+        accessible_toilet=True,
+        hearing_loop=False,
+        bsl=True,
+        quiet_space=True,
+        notes="Level entrance from the car park; the lift is beside the reception desk.",
+    )
