@@ -213,3 +213,26 @@ def test_unchanged_pictures_are_not_rewritten(tmp_path: Path) -> None:
     assert phone.stat().st_mtime_ns == before
     with Image.open(io.BytesIO(phone.read_bytes())) as image:
         assert image.size == (480, 640)
+
+
+def test_preview_renders_the_page_again_when_a_photo_changes(tmp_path: Path) -> None:
+    """The preview keeps unchanged pages (handbill_rendercache); a photo replaced by one of
+    another shape must still change its page's width and height."""
+    content = make_content(tmp_path)
+
+    def preview() -> Path:
+        return build_site(
+            tmp_path / "preview",
+            "pelicanconf.py",
+            PATH=str(content),
+            CACHE_PATH=str(tmp_path / "c"),
+        )
+
+    out = preview()
+    assert post_images(out)[0]["height"] == "1280"  # upright: 960 x 1280
+    (content / "images" / "phone.jpg").write_bytes(phone_photo(4032, 3024, orientation=1))
+    out = preview()
+    phone = post_images(out)[0]
+    assert (phone["width"], phone["height"]) == ("960", "720")
+    with Image.open(out / "images" / "phone-960w.jpg") as image:
+        assert image.size == (960, 720)
