@@ -101,6 +101,9 @@ class Build:
         for picture in pictures:
             try:
                 files = self._files(os.path.join(content, picture.source), picture)
+                variants = (picture.original, *picture.resized)
+                for variant, data in zip(variants, files, strict=True):
+                    self.written += write_if_changed(output / variant.save_as, data)
             except Exception as err:  # a file Pillow half-reads: a message, never a traceback
                 log.error(
                     "%s:1: picture: cannot be published (%s) — export it again as JPEG or PNG",
@@ -108,9 +111,6 @@ class Build:
                     reason(err),
                 )
                 continue
-            variants = (picture.original, *picture.resized)
-            for variant, data in zip(variants, files, strict=True):
-                self.written += write_if_changed(output / variant.save_as, data)
             done.append(picture)
         self.filter.pictures = {p.original.url: p for p in done}
         return done

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from handbill_config import StrictModel, plugin_settings
+
+
+def _as_tuple(value: Any) -> Any:
+    """Widths may be written as a list ([480, 960]) or a tuple."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 class ImagesSettings(StrictModel):
     # The widths (in pixels) each photo is published in, besides its own; a picture is
     # never made wider than it is. Phones take 480 or 960, big screens 1600.
-    widths: tuple[Annotated[int, Field(ge=64, le=8000)], ...] = (480, 960, 1600)
+    widths: Annotated[
+        tuple[Annotated[int, Field(ge=64, le=8000)], ...], BeforeValidator(_as_tuple)
+    ] = (480, 960, 1600)
     # How wide the picture shows on the page, for the browser to choose a width before it
     # has the page's styles: the theme's text column is 44rem at most, less 2rem of margins
     # on a phone.
