@@ -53,6 +53,11 @@ HANDBILL_EVENTS = {
     "uid_domain": "anytown-sos-nhs.example.org",
 }
 
+# --- Pictures (plugins/handbill_images; every setting is listed in its settings.py) ----
+# Photos in content/images/ are published in these widths (pixels, never wider than the
+# photo), without their camera details (EXIF, GPS location).
+HANDBILL_IMAGES = {"widths": (480, 960, 1600)}
+
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = "news/{date:%Y}/{slug}/index.html"
