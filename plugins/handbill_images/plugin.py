@@ -59,39 +59,30 @@ class Build:
             if not static.source_path.lower().endswith(EXTENSIONS):
                 keep.append(static)
                 continue
-            picture = self._read(static)
-            if picture is None:
-                keep.append(static)  # not a picture: the content scan names it
-            elif picture is not False:
-                pictures.append(picture)
+            try:
+                pictures.append(self._read(static))
+            except NotAPicture as err:
+                if not starts_like_a_picture(static.source_path):
+                    keep.append(static)  # no picture at all: the content scan names it
+                    continue
+                # Left out: it might carry camera details that cannot be removed.
+                log.error(
+                    "%s:1: picture: cannot be published (%s) — export it again as JPEG or PNG",
+                    static.relative_source_path,
+                    err,
+                )
         generator.staticfiles[:] = keep
         return pictures
 
-    def _read(self, static: Any) -> Picture | bool | None:
-        rel = static.relative_source_path
-        try:
-            return read_picture(
-                static.source_path,
-                rel,
-                static.save_as,
-                static.url,
-                self.cfg.widths,
-                self.cfg.max_megapixels * 1_000_000,
-            )
-        except NotAPicture as err:
-            try:
-                with open(static.source_path, "rb") as handle:
-                    head = handle.read(16)
-            except OSError:
-                return None
-            if not head.startswith(MAGIC):
-                return None
-            log.error(
-                "%s:1: picture: cannot be published (%s) — export it again as JPEG or PNG",
-                rel,
-                err,
-            )
-            return False  # left out: it might carry camera details we cannot remove
+    def _read(self, static: Any) -> Picture:
+        return read_picture(
+            static.source_path,
+            static.relative_source_path,
+            static.save_as,
+            static.url,
+            self.cfg.widths,
+            self.cfg.max_megapixels * 1_000_000,
+        )
 
     def publish(self, pictures: list[Picture]) -> list[Picture]:
         """Write each picture's files; the pictures published (a broken one is named)."""
@@ -133,6 +124,14 @@ class Build:
             files = render(data, picture, self.cfg.quality)
             self.store.put(key, files)
         return files
+
+
+def starts_like_a_picture(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16).startswith(MAGIC)
+    except OSError:
+        return False
 
 
 def reason(err: Exception) -> str:

@@ -184,6 +184,8 @@ def test_a_broken_photo_is_named_and_not_published(
     whole = phone_photo(1200, 900)
     (content / "images" / "phone.jpg").write_bytes(whole[: len(whole) // 3])  # cut short
     (content / "images" / "damaged.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(500))
+    frames = [Image.new("RGB", (64, 64), colour) for colour in ("red", "blue")]
+    frames[0].save(content / "images" / "animated.webp", save_all=True, append_images=frames[1:])
     caplog.set_level(logging.WARNING)
     out = build(tmp_path, content, HANDBILL_CHECKS={"fail_on_error": False})
     messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -196,6 +198,11 @@ def test_a_broken_photo_is_named_and_not_published(
         "picture) — export it again as JPEG or PNG" in messages
     )
     assert not (out / "images" / "damaged.jpg").exists()
+    assert (
+        "images/animated.webp:1: picture: cannot be published (it is animated, and only still "
+        "pictures are resized) — export it again as JPEG or PNG" in messages
+    )
+    assert not (out / "images" / "animated.webp").exists()
     # Its post's link then leads to no file: said too, with the post's line.
     assert any(
         m.startswith("posts/stall.md:7: link: '{static}/images/phone.jpg'") for m in messages
