@@ -13,8 +13,6 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from handbill_i18n import install as install_translations
-
 from . import ics, present
 from .description import Rendered, new_markdown, render
 from .feeds import write_feeds
@@ -35,12 +33,6 @@ class EventsGenerator(Generator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if "gettext" not in self.env.globals:
-            # The pages' words (`_()`) in the site's language even in a build without the
-            # theme plugin, which otherwise installs them.
-            if "jinja2.ext.i18n" not in self.env.extensions:
-                self.env.add_extension("jinja2.ext.i18n")
-            install_translations(self.env, self.settings.get("DEFAULT_LANG", "en"))
         self.cfg = from_pelican(self.settings)
         self.events: list[Event] = []
         self.problems: list[Problem] = []
@@ -163,7 +155,7 @@ class EventsGenerator(Generator):
                 access=present.occ_access(nxt) if nxt else None,
                 subscribe=present.subscribe_links(
                     f"calendar/{event.category_slug}.ics",
-                    f"{cfg.calendar_name}: {event.spec.category}",
+                    ics.calendar_title(cfg, event.spec.category),
                     cfg,
                 ),
                 subscribe_all=self.context["events_subscribe"],
@@ -199,7 +191,7 @@ class EventsGenerator(Generator):
             (year, list(items)) for year, items in groupby(past, key=lambda o: o.day.year)
         ]
         feed = f"calendar/{slug}.ics" if slug else "calendar.ics"
-        label = f"{cfg.calendar_name}: {category}" if category else cfg.calendar_name
+        label = ics.calendar_title(cfg, category or "")
         self._write(
             writer,
             save_as,
