@@ -37,10 +37,10 @@ def kill_group(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
-def post_join(port: int, email: str, ip: str) -> int | None:
+def post_join(port: int, email: str, ip: str, timeout: float = 5) -> int | None:
     """One browser submission; None if the connection broke (the server died)."""
     body = urlencode({**JOIN, "email": email}).encode()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(
             "POST",
@@ -153,7 +153,8 @@ def test_server_killed_mid_burst_loses_and_duplicates_nothing(tmp_path, smtp):
         try:
             for email in addresses:
                 if answered.get(email) != 303:
-                    assert post_join(port, email, "127.0.9.9") == 303
+                    # A live server answers: the long wait is for a busy machine, not a dead server.
+                    assert post_join(port, email, "127.0.9.9", timeout=60) == 303
         finally:
             kill_group(proc)
         assert drain(config).returncode == 0
