@@ -15,12 +15,19 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from babel import Locale
 from jinja2 import Environment, pass_context
 from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 
-from . import translations
+from . import locale_for, translations
 from .dates import date_words
+
+
+def lang_tag(lang: str) -> str:
+    """A language tag as BCP 47 writes it: Pelican lower-cases a post's `lang` ("en-gb")."""
+    parts = lang.replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
 
 
 def context_lang(ctx: Context) -> str:
@@ -28,7 +35,7 @@ def context_lang(ctx: Context) -> str:
     for name in ("article", "page"):
         lang = getattr(ctx.get(name), "lang", None)
         if isinstance(lang, str) and lang:
-            return lang
+            return lang_tag(lang)
     return ctx.get("DEFAULT_LANG") or "en"
 
 
@@ -78,6 +85,13 @@ def clock(ctx: Context, moment: time | datetime) -> str:
     return date_words(context_lang(ctx)).clock(moment)
 
 
+def language_name(lang: str) -> str:
+    """A language's name in that language ("Cymraeg", "English"): a link to a translation
+    is read by someone who reads that language."""
+    name = Locale(locale_for(lang).language).display_name or lang
+    return name[:1].upper() + name[1:]
+
+
 @pass_context
 def week_days(ctx: Context) -> list[tuple[str, str]]:
     """Monday to Sunday: (full name, short name)."""
@@ -89,6 +103,8 @@ FILTERS: dict[str, Any] = {
     "month_text": month_text,
     "month_name": month_name,
     "clock": clock,
+    "language_name": language_name,
+    "lang_tag": lang_tag,
 }
 
 
