@@ -11,7 +11,7 @@ Templates mark text with Jinja's i18n extension, new-style (`{{ _("Join us") }}`
 double-formatted. Python code marks text with `translations(lang).gettext`.
 
 The `.po` file is the only copy of a translation in git: it is compiled in memory the first
-time a process asks for its language (about 10 ms for the whole Welsh catalogue), so no
+time a process asks for its language (about 30 ms for the whole Welsh catalogue), so no
 `.mo` can go stale, and the same `.po` gives the same words on every machine. Fuzzy
 entries are left out (a guess is not a translation); `tests/handbill_i18n` fails on any.
 `make translations` updates `messages.pot` and the `.po` files from the code (babel.cfg).
