@@ -12,19 +12,19 @@ from bs4 import BeautifulSoup
 
 from handbill_i18n import translations
 from handbill_i18n.catalogue import extract
-from sitebuild import CONTENT, build_site
+from sitebuild import CONTENT, ROOT, build_site
 
 APOS = "\u2019"  # Welsh elisions (i'r, â'r) take the typographic apostrophe
 # The build clock, so the upcoming dates are known (the demo has meetings on 1 December).
 NOW = "2026-11-24T12:00:00+00:00"
-# What volunteers wrote (posts, pages, events, the consent wording from signup.toml): it stays
+# What volunteers wrote (posts, pages, events): it stays
 # in the language it was written in, so the scan for English interface words skips it.
 WRITTEN = (
     ".prose, .summary-text, .summary-title, .event__description, .event__summary, "
     ".event-item__title, .event-item__note, .event-item__where, .event__place, "
     ".upcoming-events__item a, .nav, .footer-links, .site-name, .lede, .meta a, "
     ".term-list, .dated-list a, .month-grid a, .event__category, .events-nav li, "
-    "h1, title, .hb-consent label, script, style, noscript"
+    "h1, title, script, style, noscript"
 )
 
 
@@ -35,11 +35,16 @@ def welsh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # posts would say `Lang: en`, so here it stays out (two Welsh posts, one address).
     content = work / "content"
     shutil.copytree(CONTENT, content, ignore=lambda folder, names: ["cy"] * ("cy" in names))
+    # The sign-up settings of a Welsh site: the server's language, and so the consent wording.
+    toml = work / "signup.toml"
+    example = (ROOT / "signup.example.toml").read_text(encoding="utf-8")
+    toml.write_text(example.replace("[site]\n", '[site]\nlanguage = "cy"\n', 1), encoding="utf-8")
     return build_site(
         work / "output",
         "publishconf.py",
         PATH=str(content),
         DEFAULT_LANG="cy",
+        HANDBILL_SIGNUP={"config": str(toml), "server_url": "/signup"},
         HANDBILL_EVENTS={"now": NOW, "uid_domain": "x"},
     )
 
@@ -91,6 +96,8 @@ def test_welsh_interface_words(welsh_site: Path) -> None:
     ]
     assert home.select_one(".skip-link").get_text() == f"Neidio i{APOS}r prif gynnwys"
     assert f"Ymuno â{APOS}r rhestr bostio" in home.select_one(".join-cta h2").get_text()
+    consent = home.select_one(".join-cta .hb-consent label").get_text()
+    assert consent.startswith("Ydw, anfonwch newyddion a galwadau i weithredu gan Anytown")
     event = page(welsh_site, "events/members-meeting/index.html")
     assert event.select_one("#event-when").get_text() == "Pryd"
     assert event.select_one(".event__rule").get_text().startswith("Y Dydd Mawrth cyntaf")

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser
 from outputs.served import ServedSite, SiteHandler
 from outputs.test_browser import DESKTOP, PHONE, axe_violations, off_site
 from outputs.test_html_vnu import describe, run_vnu
-from sitebuild import CONTENT, build_site
+from sitebuild import CONTENT, ROOT, build_site
 
 NOW = "2026-11-24T12:00:00+00:00"
 # One page of each kind, and the join result page the server sends people to.
@@ -44,6 +44,10 @@ def welsh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     work = tmp_path_factory.mktemp("welsh-e2e")
     content = work / "content"
     shutil.copytree(CONTENT, content, ignore=lambda folder, names: ["cy"] * ("cy" in names))
+    # The sign-up settings of a Welsh site: the server's language, and so the consent wording.
+    toml = work / "signup.toml"
+    example = (ROOT / "signup.example.toml").read_text(encoding="utf-8")
+    toml.write_text(example.replace("[site]\n", '[site]\nlanguage = "cy"\n', 1), encoding="utf-8")
     root = work / "output"
     server, url = serve(root)
     build_site(
@@ -51,6 +55,7 @@ def welsh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
         "publishconf.py",
         PATH=str(content),
         DEFAULT_LANG="cy",
+        HANDBILL_SIGNUP={"config": str(toml), "server_url": "/signup"},
         SITEURL=url,
         FEED_DOMAIN=url,
         HANDBILL_EVENTS={"now": NOW, "uid_domain": "x"},
