@@ -46,7 +46,15 @@ def add_links(occ: Occurrence, settings: EventSettings) -> dict[str, str]:
         "rru": "addevent",
         "subject": occ.title,
         "startdt": iso(occ.start),
-        "enddt": iso(occ.end if not occ.all_day else occ.last_day),
+        # All-day: the day AFTER the last day, as DTEND;VALUE=DATE and Google's `dates=`.
+        # The compose link's parameters are only listed informally (a 2016 MSDN blog post
+        # on deep links); `enddt` is the end of the Exchange event Outlook creates, and
+        # Microsoft documents those: all-day events "start at midnight on a specific day,
+        # and end 24 hours (or a multiple of 24 hours) later", the end being "midnight on
+        # the first day after the event" ("Create all-day events by using EWS in Exchange",
+        # https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/how-to-create-all-day-events-by-using-ews-in-exchange).
+        # A date alone is that midnight. The last day itself (as before) ended a day early.
+        "enddt": iso(occ.end),
         "body": _details(occ, page),
         "location": occ.place,
         "allday": "true" if occ.all_day else "false",
