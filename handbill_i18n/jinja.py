@@ -20,14 +20,8 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 
-from . import locale_for, translations
+from . import lang_tag, locale_for, translations
 from .dates import date_words
-
-
-def lang_tag(lang: str) -> str:
-    """A language tag as BCP 47 writes it: Pelican lower-cases a post's `lang` ("en-gb")."""
-    parts = lang.replace("_", "-").split("-")
-    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
 
 
 def context_lang(ctx: Context) -> str:
@@ -36,7 +30,7 @@ def context_lang(ctx: Context) -> str:
         lang = getattr(ctx.get(name), "lang", None)
         if isinstance(lang, str) and lang:
             return lang_tag(lang)
-    return ctx.get("DEFAULT_LANG") or "en"
+    return lang_tag(ctx.get("DEFAULT_LANG") or "en")
 
 
 @pass_context

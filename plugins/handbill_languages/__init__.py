@@ -13,7 +13,7 @@ from typing import Any
 
 from pelican import signals
 
-from handbill_i18n.jinja import lang_tag
+from handbill_i18n import lang_tag
 
 __all__ = ["feed_language", "register"]
 

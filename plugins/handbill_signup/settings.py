@@ -26,7 +26,7 @@ from handbill_config.consent import (
     placeholders_ok,
 )
 from handbill_config.signup import SignupConfig, page_path
-from handbill_i18n import N_, translations
+from handbill_i18n import N_, lang_tag, translations
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,19 @@ def _in_language(user: SignupPluginSettings, key: str, gettext: Any) -> str:
     return gettext(value) if key not in user.model_fields_set else value
 
 
+def _same_language(file: SignupConfig, lang: str) -> None:
+    """The server speaks signup.toml's language, the site DEFAULT_LANG: say so when they
+    differ (a Welsh site whose confirmation emails would come in English)."""
+    if file.site.language.split("-")[0].lower() != lang.split("-")[0].lower():
+        log.warning(
+            file.problem(
+                "site.language",
+                f'"{file.site.language}", but the site is in "{lang}" (DEFAULT_LANG) — set '
+                f'language = "{lang}" so the sign-up pages, emails and consent wording match',
+            )
+        )
+
+
 def read(settings: dict[str, Any]) -> SignupSettings:
     user = plugin_settings(settings, "HANDBILL_SIGNUP", SignupPluginSettings)
     given = user.model_fields_set
@@ -198,7 +211,10 @@ def read(settings: dict[str, Any]) -> SignupSettings:
     server_url = (server_url or "").rstrip("/")
     email = user.email or file.contact.inbox or settings.get("CONTACT_EMAIL", "")
     hours = user.token_max_age_hours or file.server.token_max_age_hours
-    _ = translations(settings.get("DEFAULT_LANG") or "en-GB").gettext
+    lang = lang_tag(settings.get("DEFAULT_LANG") or "en-GB")  # Pelican lower-cases it
+    _ = translations(lang).gettext
+    if user.config:
+        _same_language(file, lang)
     return SignupSettings(
         server=bool(server_url),
         subscribe_url=f"{server_url}/subscribe",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from handbill_i18n import locale_for
+from handbill_i18n import lang_tag, locale_for
 from handbill_i18n.dates import date_words
-from handbill_i18n.jinja import lang_tag, language_name
+from handbill_i18n.jinja import language_name
 
 DAY = date(2026, 1, 5)
 
