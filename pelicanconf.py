@@ -40,10 +40,12 @@ PLUGINS = [
     "handbill_content",
     "handbill_events",
     "handbill_signup",
+    "handbill_actions",
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
     "handbill_feeds",
+    "handbill_images",
     "handbill_languages",
 ]
 
@@ -54,6 +56,18 @@ HANDBILL_EVENTS = {
     # Calendar UIDs are "<id>@<uid_domain>": set once, never change it.
     "uid_domain": "anytown-sos-nhs.example.org",
 }
+
+# --- Campaign actions (plugins/handbill_actions; content/actions/, docs/volunteers.md) ---
+# "counts_file": the confirmed counts the sign-up server keeps (signup.toml [actions]
+# counts_file); the build bakes them into each action's page. A missing file shows zeros.
+HANDBILL_ACTIONS = {
+    "counts_file": "state/action-counts.json",
+}
+
+# --- Pictures (plugins/handbill_images; every setting is listed in its settings.py) ----
+# Photos in content/images/ are published in these widths (pixels, never wider than the
+# photo), without their camera details (EXIF, GPS location).
+HANDBILL_IMAGES = {"widths": (480, 960, 1600)}
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"

@@ -22,6 +22,7 @@ NOW = "2026-11-24T12:00:00+00:00"
 WRITTEN = (
     ".prose, .summary-text, .summary-title, .event__description, .event__summary, "
     ".event-item__title, .event-item__note, .event-item__where, .event__place, "
+    ".event__access-notes, "
     ".upcoming-events__item a, .nav, .footer-links, .site-name, .lede, .meta a, "
     ".term-list, .dated-list a, .month-grid a, .event__category, .events-nav li, "
     "h1, title, script, style, noscript"
@@ -63,15 +64,21 @@ def english_interface_phrases() -> list[str]:
     """Every English message of the catalogue long enough to be unmistakable, cut at its
     placeholders and markup: 'Upcoming as of %(date)s.' gives 'Upcoming as of'. Names the
     Welsh keeps (Google Calendar, its menus) are not English left behind."""
-    welsh = translations("cy").gettext
+    welsh = translations("cy")
     phrases = set()
     for message in extract():
         if not message.id or message.context:
             continue
-        for piece in re.split(r"%\(\w+\)s|<[^>]+>", message.id):
-            piece = piece.strip(" .,:;()")
-            if len(piece) >= 12 and " " in piece and piece not in welsh(message.id):
-                phrases.add(piece)
+        if isinstance(message.id, tuple):  # singular and plural
+            english = message.id
+            said = " ".join(welsh.ngettext(*message.id, n) for n in (1, 2))
+        else:
+            english, said = (message.id,), welsh.gettext(message.id)
+        for text in english:
+            for piece in re.split(r"%\(\w+\)s|<[^>]+>", text):
+                piece = piece.strip(" .,:;()")
+                if len(piece) >= 12 and " " in piece and piece not in said:
+                    phrases.add(piece)
     return sorted(phrases)
 
 
