@@ -46,6 +46,7 @@ PLUGINS = [
     "handbill_markdown",
     "handbill_feeds",
     "handbill_images",
+    "handbill_languages",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
@@ -73,6 +74,13 @@ ARTICLE_URL = "news/{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = "news/{date:%Y}/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# A post or page written in a second language (`Lang: cy` and the same `Slug:` as the
+# original) is published under its language code, e.g. /cy/news/2024/we-are-launched/, with
+# links between the two (docs/volunteers.md, "Writing in Welsh").
+ARTICLE_LANG_URL = "{lang}/news/{date:%Y}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/news/{date:%Y}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 CATEGORY_URL = "news/category/{slug}/"
 CATEGORY_SAVE_AS = "news/category/{slug}/index.html"
 TAG_URL = "news/tag/{slug}/"

@@ -29,6 +29,9 @@ CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+# One feed per language the news is written in (feeds/all-cy.atom.xml for Welsh posts).
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
+TRANSLATION_FEED_RSS = "feeds/all-{lang}.rss.xml"
 RSS_FEED_SUMMARY_ONLY = True
 # Feed readers keep what they have already fetched, so a feed only needs the latest posts;
 # 20 (Pelican's default is 100) keeps each of the ~200 category and tag feeds small to

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from handbill_i18n import N_
+
 DEFAULT_VERSION = "2026-01-v1"
-DEFAULT_TEXT = (
+DEFAULT_TEXT = N_(
     "Yes, please email me news and calls to action from {group}. I understand this tells "
     "{group} that I support its campaign, and that I can unsubscribe at any time."
 )

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
+from handbill_i18n import translations
+
 from .consent import (
     DEFAULT_TEXT,
     DEFAULT_VERSION,
@@ -222,9 +224,14 @@ class SignupConfig(StrictModel):
         return self._source
 
     def consent_for(self, group: str) -> Consent:
-        """The wording with the group's name in it, every accepted version."""
+        """The wording with the group's name in it, every accepted version. The shipped
+        wording, left as it is, is given in `site.language` (Welsh for "cy"): the site and
+        the server both read it from here, so they always show and record the same text."""
         table = self.consent
-        return consent_from_table(table.version, table.text, table.previous, group)
+        text = table.text
+        if text == DEFAULT_TEXT:
+            text = translations(self.site.language).gettext(DEFAULT_TEXT)
+        return consent_from_table(table.version, text, table.previous, group)
 
     def problem(self, path: str, message: str) -> str:
         """A line in the same form as the schema's own: for checks made elsewhere."""

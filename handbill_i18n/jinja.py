@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from babel import Locale
 from jinja2 import Environment, pass_context
 from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 
-from . import translations
+from . import lang_tag, locale_for, translations
 from .dates import date_words
 
 
@@ -28,8 +29,8 @@ def context_lang(ctx: Context) -> str:
     for name in ("article", "page"):
         lang = getattr(ctx.get(name), "lang", None)
         if isinstance(lang, str) and lang:
-            return lang
-    return ctx.get("DEFAULT_LANG") or "en"
+            return lang_tag(lang)
+    return lang_tag(ctx.get("DEFAULT_LANG") or "en")
 
 
 @pass_context
@@ -78,6 +79,13 @@ def clock(ctx: Context, moment: time | datetime) -> str:
     return date_words(context_lang(ctx)).clock(moment)
 
 
+def language_name(lang: str) -> str:
+    """A language's name in that language ("Cymraeg", "English"): a link to a translation
+    is read by someone who reads that language."""
+    name = Locale(locale_for(lang).language).display_name or lang
+    return name[:1].upper() + name[1:]
+
+
 @pass_context
 def week_days(ctx: Context) -> list[tuple[str, str]]:
     """Monday to Sunday: (full name, short name)."""
@@ -89,6 +97,8 @@ FILTERS: dict[str, Any] = {
     "month_text": month_text,
     "month_name": month_name,
     "clock": clock,
+    "language_name": language_name,
+    "lang_tag": lang_tag,
 }
 
 

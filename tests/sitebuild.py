@@ -42,3 +42,5 @@ def post_metadata(post: Path) -> dict[str, str]:
 
 
 POSTS = [post_metadata(p) for p in sorted((CONTENT / "posts").glob("*.md"))]
+# Posts in a second language (`Lang:`, the original's `Slug:`), one folder per language.
+TRANSLATIONS = [post_metadata(p) for p in sorted((CONTENT / "posts").glob("*/*.md"))]

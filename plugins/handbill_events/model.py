@@ -78,6 +78,13 @@ class Occurrence:
     def when(self) -> str:
         return when_text(self)
 
+    def when_in(self, lang: str) -> str:
+        """`when` in a page's language: a translated post on a bilingual site shows the
+        upcoming dates in its own language."""
+        if lang.lower() == self.event.lang.lower():
+            return self.when
+        return when_text(self, lang)
+
     @cached_property
     def start_iso(self) -> str:
         return self.start.isoformat()
@@ -204,9 +211,9 @@ def day_words(day: date, lang: str = "en-GB") -> str:
     return date_words(lang).day(day, weekday=True)
 
 
-def when_text(occ: Occurrence) -> str:
+def when_text(occ: Occurrence, lang: str | None = None) -> str:
     """'Monday 5 January 2026, 18:00 to 19:30' or 'Saturday 27 June to Sunday 28 June 2026'."""
-    lang = occ.event.lang
+    lang = lang or occ.event.lang
     words, _ = date_words(lang), translations(lang).gettext
     if occ.all_day:
         first, last = occ.start, occ.last_day

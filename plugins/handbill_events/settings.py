@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BeforeValidator, Field, RootModel
 
 from handbill_config import StrictModel, plugin_settings
+from handbill_i18n import lang_tag
 
 
 def _as_tuple(value: Any) -> Any:
@@ -193,7 +194,7 @@ def from_pelican(settings: dict[str, Any]) -> EventSettings:
         feed_atom=cfg.feed_atom or "",
         feed_rss=cfg.feed_rss or "",
         organizer_email=_organizer(cfg.organizer_email, settings),
-        lang=settings.get("DEFAULT_LANG") or "en-GB",
+        lang=lang_tag(settings.get("DEFAULT_LANG") or "en-GB"),
     )
 
 

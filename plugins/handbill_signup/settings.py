@@ -26,6 +26,7 @@ from handbill_config.consent import (
     placeholders_ok,
 )
 from handbill_config.signup import SignupConfig, page_path
+from handbill_i18n import N_, lang_tag, translations
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ class SignupPluginSettings(StrictModel):
     pages: PageOverrides = Field(default_factory=PageOverrides)
     # Hours a confirmation link works (shown on the result pages; the server enforces it).
     token_max_age_hours: float | None = Field(None, gt=0)
-    mailto_subject: str = "Please add me to the mailing list"
-    contact_mailto_subject: str = "Message from the website"
+    mailto_subject: str = N_("Please add me to the mailing list")
+    contact_mailto_subject: str = N_("Message from the website")
 
     @field_validator("consent_text")
     @classmethod
@@ -157,12 +158,37 @@ def mailto(address: str, subject: str, body: str) -> str:
     return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
-def _join_mailto_body(group: str, list_name: str, consent: Consent) -> str:
-    return (
-        f"Hello {group},\n\nPlease add this email address to {list_name}.\n\n"
-        f'I agree: "{consent.current.text}"\n(consent wording version '
-        f"{consent.current.version})\n\nThank you\n"
+def _join_mailto_body(group: str, list_name: str, consent: Consent, _: Any) -> str:
+    """The email a visitor sends to join when there is no server, in the site's language."""
+    return "\n\n".join(
+        [
+            _("Hello %(group)s,") % {"group": group},
+            _("Please add this email address to %(list)s.") % {"list": list_name},
+            _('I agree: "%(consent)s"') % {"consent": consent.current.text}
+            + "\n"
+            + _("(consent wording version %(version)s)") % {"version": consent.current.version},
+            _("Thank you") + "\n",
+        ]
     )
+
+
+def _in_language(user: SignupPluginSettings, key: str, gettext: Any) -> str:
+    """A mailto subject as set in HANDBILL_SIGNUP; left at its default, in the site's language."""
+    value = getattr(user, key)
+    return gettext(value) if key not in user.model_fields_set else value
+
+
+def _same_language(file: SignupConfig, lang: str) -> None:
+    """The server speaks signup.toml's language, the site DEFAULT_LANG: say so when they
+    differ (a Welsh site whose confirmation emails would come in English)."""
+    if file.site.language.split("-")[0].lower() != lang.split("-")[0].lower():
+        log.warning(
+            file.problem(
+                "site.language",
+                f'"{file.site.language}", but the site is in "{lang}" (DEFAULT_LANG) — set '
+                f'language = "{lang}" so the sign-up pages, emails and consent wording match',
+            )
+        )
 
 
 def read(settings: dict[str, Any]) -> SignupSettings:
@@ -185,6 +211,10 @@ def read(settings: dict[str, Any]) -> SignupSettings:
     server_url = (server_url or "").rstrip("/")
     email = user.email or file.contact.inbox or settings.get("CONTACT_EMAIL", "")
     hours = user.token_max_age_hours or file.server.token_max_age_hours
+    lang = lang_tag(settings.get("DEFAULT_LANG") or "en-GB")  # Pelican lower-cases it
+    _ = translations(lang).gettext
+    if user.config:
+        _same_language(file, lang)
     return SignupSettings(
         server=bool(server_url),
         subscribe_url=f"{server_url}/subscribe",
@@ -199,12 +229,22 @@ def read(settings: dict[str, Any]) -> SignupSettings:
         urls={name: siteurl + path for name, path in pages.items()},
         token_max_age_hours=int(hours),
         join_mailto=mailto(
-            email, user.mailto_subject, _join_mailto_body(group, list_name, consent)
+            email,
+            _in_language(user, "mailto_subject", _),
+            _join_mailto_body(group, list_name, consent, _),
         ),
-        contact_mailto=mailto(email, user.contact_mailto_subject, "Hello,\n\n"),
+        contact_mailto=mailto(
+            email, _in_language(user, "contact_mailto_subject", _), _("Hello,") + "\n\n"
+        ),
         leave_mailto=mailto(
             email,
-            "Please take me off the mailing list",
-            f"Hello {group},\n\nPlease take this email address off {list_name}.\n\nThank you\n",
+            _("Please take me off the mailing list"),
+            "\n\n".join(
+                [
+                    _("Hello %(group)s,") % {"group": group},
+                    _("Please take this email address off %(list)s.") % {"list": list_name},
+                    _("Thank you") + "\n",
+                ]
+            ),
         ),
     )

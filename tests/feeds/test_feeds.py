@@ -87,7 +87,7 @@ def test_posts_without_an_author_get_the_group_as_feed_author(
     content_copy: Path, tmp_path: Path
 ) -> None:
     # AUTHOR unset and no `Authors:` line: Pelican would write an empty <name/> per entry.
-    for post in (content_copy / "posts").glob("*.md"):
+    for post in (content_copy / "posts").rglob("*.md"):  # translations too (posts/cy/)
         lines = post.read_text(encoding="utf-8").splitlines(keepends=True)
         post.write_text(
             "".join(x for x in lines if not x.startswith(("Author:", "Authors:"))), "utf-8"
