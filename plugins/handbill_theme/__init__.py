@@ -7,14 +7,16 @@
 Neither changes a byte of the output; `tests/theme` builds the site and checks that.
 
 It also gives every generator's templates the words in the site's language (`_()`, from
-`handbill_i18n`, for DEFAULT_LANG).
+`handbill_i18n`, for DEFAULT_LANG), and checks the home page's HOME_ACTION at start
+(`settings.py`).
 """
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
 from handbill_i18n import install
 
+from .settings import read_home_action
 from .urls import freeze_urls
 
 __all__ = ["register"]
@@ -27,6 +29,11 @@ def install_translations(generator: Generator) -> None:
     install(generator.env, generator.settings["DEFAULT_LANG"])
 
 
+def check_settings(pelican: Pelican) -> None:
+    read_home_action(pelican.settings)
+
+
 def register() -> None:
+    signals.initialized.connect(check_settings)
     signals.generator_init.connect(install_translations)
     signals.all_generators_finalized.connect(freeze_urls)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from handbill_config import ConfigError
 from sitebuild import build_site
 
 # The home page's HTML and every stylesheet it links, uncompressed (1 KB = 1,024 bytes).
@@ -74,6 +75,11 @@ def test_home_action_setting_and_no_picture(tmp_path: Path) -> None:
     assert "2,000 signatures so far." in action.get_text()
     assert action.find("a", string="Sign now")["href"] == "/take-action/"
     assert action.find("img") is None
+
+
+def test_a_misspelt_home_action_stops_the_build(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"HOME_ACTION\.titel: .*title"):
+        build_site(tmp_path / "output", HOME_ACTION={"titel": "Sign the petition"})
 
 
 def test_menu_folds_into_a_details_element(published_site: Path) -> None:
