@@ -105,12 +105,6 @@ class BuildOnce(Extension):
         self.rendered: dict[tuple[Hashable, ...], str] = {}
         if environment.bytecode_cache is None:
             environment.bytecode_cache = COMPILED
-        # The theme's `_()` works in every build, also one without handbill_theme's plugin
-        # (a test's events-only site): English until the plugin installs the catalogue.
-        if "gettext" not in environment.globals and hasattr(
-            environment, "install_null_translations"
-        ):
-            environment.install_null_translations(newstyle=True)
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno

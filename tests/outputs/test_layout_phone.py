@@ -97,4 +97,4 @@ def test_phone_month_grid_says_the_weekday(served_site: ServedSite, open_at) -> 
     wide = open_at(url, DESKTOP)
     # On a desktop the column says the weekday; the month stays for screen readers only.
     assert wide.locator("td.has-events .month-grid__date").first.inner_text().split()[0].isdigit()
-    assert not wide.locator("td.has-events .month-grid__weekday").first.is_visible()
+    assert not wide.locator("td.has-events .month-grid__long").first.is_visible()
