@@ -152,6 +152,7 @@ class EventsGenerator(Generator):
                 has_upcoming=bool(event.upcoming(cfg.now)),
                 add_links=present.add_links(nxt, cfg) if nxt else {},
                 osm=present.osm_link(nxt) if nxt else "",
+                access=present.occ_access(nxt) if nxt else None,
                 subscribe=present.subscribe_links(
                     f"calendar/{event.category_slug}.ics",
                     ics.calendar_title(cfg, event.spec.category),
