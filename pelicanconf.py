@@ -148,6 +148,14 @@ CACHE_PATH = "cache"
 # Pages (by slug) linked from the main menu and from the footer.
 NAV_PAGES = ["about", "take-action", "join", "contact"]
 FOOTER_PAGES = ["about", "privacy", "contact"]
+# The home page: an optional picture at the top (a path inside the site; its width and
+# height in pixels stop the page jumping as it loads), and the group's current action as the
+# call to action: {"title": ..., "text": ..., "url": ..., "link_text": ...} (text, url and
+# link_text optional). With HOME_ACTION = None the home page invites people to the next event.
+HOME_IMAGE = "images/hospital-rally.svg"
+HOME_IMAGE_ALT = "Campaigners with placards outside Anytown General Hospital"
+HOME_IMAGE_SIZE = (640, 300)
+HOME_ACTION = None
 # Picture shown when a page is shared on social media (a path inside the site).
 SOCIAL_IMAGE = ""
 SOCIAL_IMAGE_ALT = ""

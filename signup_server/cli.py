@@ -123,6 +123,9 @@ def _drain(cfg: Config, args: argparse.Namespace) -> int:
             f"after a crash: {leftovers['held_queued']} sign-ups queued, "
             f"{leftovers['requeued']} deliveries put back, {leftovers['removed']} files removed"
         )
+        # Ids only (HMACs, nothing personal): the Message-ID of the mail that may come twice.
+        for job_id in spool.in_doubt:
+            say(f"in doubt (handed to the mail server, no answer heard; sent again): {job_id}")
     result = worker.run_once(ignore_backoff=True)
     say(
         f"sent {result.sent}, will retry {result.retried}, failed {result.failed}, "

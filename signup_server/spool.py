@@ -1,8 +1,9 @@
 """A durable on-disk queue of outgoing deliveries (mail and HTTP hand-offs).
 
 Layout, like a Maildir: `tmp/` (being written), `hold/` (written, waiting for the rate
-limits' answer), `queue/` (waiting), `active/` (claimed by a worker), `done/` (empty markers
-named by job id), `failed/` (gave up). Every step is an atomic rename or link on one
+limits' answer), `queue/` (waiting), `active/` (claimed by a worker), `handed/` (empty
+markers: the job's message went to the mail server, its answer not yet heard), `done/`
+(empty markers named by job id), `failed/` (gave up). Every step is an atomic rename or link on one
 filesystem, so a crash never leaves a half-written job, and two workers never claim the
 same job. What a crash does leave (a held, claimed or half-written job) `recover_leftovers`
 puts back or removes; the lock files tell it whether a server or a worker is still alive.
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-DIRS = ("tmp", "hold", "queue", "active", "done", "failed")
+DIRS = ("tmp", "hold", "queue", "active", "handed", "done", "failed")
 # Seconds after which a held or half-written job of a live server is a leftover: far longer
 # than any request takes (gunicorn's timeout is 30 s).
 STALE = 120
@@ -59,6 +60,7 @@ class Spool:
         self._clock = clock
         self._locks: dict[str, int] = {}
         self._announced: set[str] = set()
+        self.in_doubt: list[str] = []  # set by recover()
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.root, 0o700)  # a spool made by an older version was 0755
         for name in DIRS:
@@ -219,6 +221,26 @@ class Spool:
         os.utime(self._path("active", job.id))  # the lease in recover() starts now
         return self.load(self._path("active", job.id))
 
+    def mark_handed(self, job: Job) -> None:
+        """The "handed to the relay" marker, written just before the message's final dot
+        (or an HTTP hand-off's request) goes out, and cleared once the answer is heard.
+        A job a dead worker left in active/ with this marker is *in doubt*: the mail server
+        may have taken it. Recovery still sends it again (a lost sign-up is worse than a
+        second copy with the same Message-ID), but says which job it was. Not synced: a
+        process crash keeps it (the page cache outlives the process), and after a power
+        cut a job without it is sent again all the same; an fsync per mail would buy
+        nothing but a slower worker."""
+        fd = os.open(self._name("handed", job.id), os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+
+    def clear_handed(self, job: Job) -> None:
+        """The mail server answered (and refused, or deferred): no longer in doubt."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._name("handed", job.id))
+
+    def is_handed(self, job_id: str) -> bool:
+        return os.path.exists(self._name("handed", job_id))
+
     def complete(self, job: Job) -> None:
         self.mark_done(job)
         self.commit_done([job])
@@ -240,8 +262,9 @@ class Spool:
             return
         self._fsync_dir("done")
         for job in jobs:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._name("active", job.id))
+            for folder in ("active", "handed"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._name(folder, job.id))
 
     def is_done(self, job_id: str) -> bool:
         return self._path("done", job_id).exists()
@@ -261,24 +284,38 @@ class Spool:
         tmp = self._write_tmp(job)
         os.replace(tmp, self._path("failed", job.id))
         self._path("active", job.id).unlink(missing_ok=True)
+        self.clear_handed(job)  # failed/ is for the operator; nothing is in flight
 
     def recover(self, lease: float = 600) -> int:
         """Put back jobs a crashed worker left in active/ for longer than `lease` seconds;
         remove those it had delivered (their done marker is there): their mail went, and
-        the file holds an address."""
+        the file holds an address. The ids of put-back jobs that were in doubt (handed to
+        the mail server, its answer never heard) end up in `self.in_doubt`."""
         count = 0
         now = self._clock()
+        self.in_doubt = []
         for path in (self.root / "active").glob("*.json"):
             try:
                 if now - path.stat().st_mtime <= lease:
                     continue
                 if self.is_done(path.stem):
                     path.unlink()
+                    self.clear_handed(Job(id=path.stem, kind="", data={}))
                 else:
                     os.rename(path, self.root / "queue" / path.name)
                     count += 1
+                    if self.is_handed(path.stem):
+                        self.in_doubt.append(path.stem)
             except FileNotFoundError:
                 continue
+        for job_id in self.in_doubt:
+            # The marker stays until the next attempt is answered: if that one dies too,
+            # the first may still have arrived.
+            log.warning(
+                "job %s was handed to the mail server when its worker died: sending it again "
+                "(it may arrive twice, with the same Message-ID)",
+                job_id,
+            )
         return count
 
     def recover_leftovers(self, counted: Callable[[str], bool] | None) -> dict[str, int]:
@@ -299,7 +336,7 @@ class Spool:
         self, counted: Callable[[str], bool] | None, server_gone: bool, worker_gone: bool
     ) -> dict[str, int]:
         now = self._clock()
-        result = {"requeued": 0, "held_queued": 0, "removed": 0}
+        result = {"requeued": 0, "held_queued": 0, "removed": 0, "in_doubt": 0}
         held = (self.root / "hold").glob("*.json") if counted is not None else ()
         for path in held:
             with contextlib.suppress(FileNotFoundError):
@@ -317,14 +354,20 @@ class Spool:
                     path.unlink()
                     result["removed"] += 1
         result["requeued"] = self.recover(lease=0 if worker_gone else 600)
+        result["in_doubt"] = len(self.in_doubt)
         return result
 
     def purge_done(self, older_than: float = 14 * 86400) -> None:
         """Done markers only need to outlive any token that could trigger the same job."""
         now = self._clock()
-        for path in (self.root / "done").glob("*.json"):
-            if now - path.stat().st_mtime > older_than:
-                path.unlink(missing_ok=True)
+        for folder in ("done", "handed"):  # a handed marker outlives its job only by mistake
+            for path in (self.root / folder).glob("*.json"):
+                if now - path.stat().st_mtime > older_than:
+                    path.unlink(missing_ok=True)
 
     def counts(self) -> dict[str, int]:
-        return {f: sum(1 for _ in (self.root / f).glob("*.json")) for f in DIRS if f != "tmp"}
+        return {
+            f: sum(1 for _ in (self.root / f).glob("*.json"))
+            for f in DIRS
+            if f not in ("tmp", "handed")
+        }

@@ -5,6 +5,14 @@ web requests. A job is delivered at most once per successful attempt and marked 
 after; a job already marked done is never sent again. The markers are synced to disk once
 per batch (DONE_BATCH): only a power cut can lose them, and with them the knowledge that the
 last few jobs went out (see docs/operators.md, "Delivery guarantees").
+
+Exactly once is out of reach over SMTP: the mail server takes the message at the final dot
+and only then answers "250", and a worker killed between the two cannot know which way it
+went. So the worker writes a "handed" marker just before the dot (Spool.mark_handed) and
+clears it when it hears the answer; a job a dead worker left with the marker is *in doubt*
+and is sent again (losing a sign-up is worse than a second copy with the same Message-ID),
+and recovery names it. One worker sends one message at a time, so a crash puts at most one
+job in doubt; every other job is either done (never resent) or was never handed over.
 """
 
 from __future__ import annotations
@@ -12,12 +20,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import logging
+import re
 import smtplib
 import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,9 +62,52 @@ class PermanentError(Exception):
     """Will never work (address refused, HTTP 4xx): the job goes to failed/."""
 
 
+LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class Announcing:
+    """smtplib's SMTP with `data()` split where it matters: `handed` runs just before the
+    message and its final dot go out, `answered(code)` as soon as the server's answer to
+    them is read. The bytes on the wire are smtplib's own (dots doubled, CRLF at the
+    end); sendmail() still does the rest (MAIL, RCPT, errors)."""
+
+    handed: Callable[[], None] | None = None
+    answered: Callable[[int], None] | None = None
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:  # type: ignore[override]
+        self.putcmd("data")  # type: ignore[attr-defined]
+        code, reply = self.getreply()  # type: ignore[attr-defined]
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        quoted = LEADING_DOT.sub(b"..", msg)
+        if not quoted.endswith(b"\r\n"):
+            quoted += b"\r\n"
+        if self.handed is not None:
+            self.handed()
+        self.send(quoted + b".\r\n")  # type: ignore[attr-defined]
+        code, reply = self.getreply()  # type: ignore[attr-defined]
+        if self.answered is not None:
+            self.answered(code)
+        return code, reply
+
+
+class SMTP(Announcing, smtplib.SMTP):
+    pass
+
+
+class SMTP_SSL(Announcing, smtplib.SMTP_SSL):
+    pass
+
+
+def _nothing(*_args: object) -> None:
+    pass
+
+
 class Deliverer:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
+        self._handed: Callable[[], None] = _nothing
+        self._answered: Callable[[int], None] = _nothing
         self._reuse = False
         self._conn: smtplib.SMTP | None = None
         self._sent = 0
@@ -94,7 +146,15 @@ class Deliverer:
             self._conn, self._sent = conn, 0
         return self._conn
 
-    def deliver(self, job: Job) -> None:
+    def deliver(
+        self,
+        job: Job,
+        handed: Callable[[], None] = _nothing,
+        answered: Callable[[int], None] = _nothing,
+    ) -> None:
+        """Deliver `job`; `handed()` runs just before the point of no return (the final
+        dot, the HTTP request), `answered(code)` when the other side's answer is in."""
+        self._handed, self._answered = handed, answered
         if job.kind == "smtp":
             self._smtp(job.data)
         elif job.kind == "mail":
@@ -107,10 +167,8 @@ class Deliverer:
     def _connect(self) -> smtplib.SMTP:
         s = self.cfg.smtp
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(
-                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
-            )
-        conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            return SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+        conn = SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
             conn.starttls(context=ssl.create_default_context())
         return conn
@@ -147,7 +205,9 @@ class Deliverer:
 
     def _send(self, data: dict[str, Any], raw: bytes, options: list[str]) -> None:
         try:
-            self._session().sendmail(data["from"], data["to"], raw, mail_options=options)
+            conn = self._session()
+            conn.handed, conn.answered = self._handed, self._answered  # type: ignore[union-attr]
+            conn.sendmail(data["from"], data["to"], raw, mail_options=options)
             self._sent += 1
         except BaseException:
             self._close()  # in an unknown state: the next message starts afresh
@@ -169,10 +229,12 @@ class Deliverer:
             headers.update(backend.sign(body, job.id))
         method = job.data.get("method", "POST")
         req = urllib.request.Request(job.data["url"], data=body, headers=headers, method=method)
+        self._handed()
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.smtp.timeout) as resp:
                 resp.read()
         except urllib.error.HTTPError as exc:
+            self._answered(exc.code)
             if backend is not None and backend.already_delivered(exc.code):
                 return
             if exc.code in (408, 425, 429) or exc.code >= 500:
@@ -250,8 +312,15 @@ class Worker:
             self.spool.complete(job)
             result.skipped += 1
             return False
+        if self.spool.is_handed(job.id):
+            log.warning("job %s (%s) was in doubt: sending it again", job.id[:12], job.purpose)
+
+        def answered(code: int) -> None:
+            if code // 100 != 2:  # refused or deferred: it did not go
+                self.spool.clear_handed(job)
+
         try:
-            self.deliverer.deliver(job)
+            self.deliverer.deliver(job, lambda: self.spool.mark_handed(job), answered)
         except TemporaryError as exc:
             self.spool.retry(job, str(exc), self.cfg.max_attempts)
             log.warning(

@@ -8,14 +8,21 @@ Neither changes a byte of the output; `tests/theme` builds the site and checks t
 
 The words in each page's language (`_()`, date filters) come from `handbill_i18n.jinja`,
 a Jinja extension named in JINJA_ENVIRONMENT, so they work with or without this plugin.
+It checks the home page's HOME_ACTION at start (`settings.py`).
 """
 
-from pelican import signals
+from pelican import Pelican, signals
 
+from .settings import read_home_action
 from .urls import freeze_urls
 
 __all__ = ["register"]
 
 
+def check_settings(pelican: Pelican) -> None:
+    read_home_action(pelican.settings)
+
+
 def register() -> None:
+    signals.initialized.connect(check_settings)
     signals.all_generators_finalized.connect(freeze_urls)

@@ -281,10 +281,12 @@ def test_upcoming_partial_renders_empty_and_full() -> None:
 
 
 def test_upcoming_events_variable_in_pages(fixture_site: Path) -> None:
-    page = soup(fixture_site / "events/index.html")
+    # On an event's page (the sidebar); /events/ has the full list instead.
+    assert (
+        soup(fixture_site / "events/index.html").find("section", class_="upcoming-events") is None
+    )
+    page = soup(fixture_site / "events/members-meeting/index.html")
     box = page.find("section", class_="upcoming-events")
-    if box is None:  # main's base.html decides where the partial goes
-        pytest.skip("base.html does not include the upcoming events partial on this page")
     items = box.select("li:not([hidden])")
     assert 1 <= len(items) <= 5
     assert items[0].find("time")["datetime"].startswith("2026-01-05")

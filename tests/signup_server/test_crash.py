@@ -83,22 +83,42 @@ def assert_clean(root: Path, addresses: list[str]) -> None:
             assert local not in data, f"{local!r} left in {path}"
 
 
-def delivery_problems(sink, addresses: list[str], resends: list[str] | None = None) -> list[str]:
-    """Lost or duplicated mail. With `resends`, a second copy of the very same message (same
-    Message-ID) is counted there instead: the one thing no sender can rule out is a kill
-    after the mail server took a message and before the worker heard its "250 OK" (the
-    worker cannot know it went, so it sends it again; mail clients show one message)."""
+def delivery_problems(
+    sink, addresses: list[str], in_doubt: set[str] | None = None, resent: list[str] | None = None
+) -> list[str]:
+    """Lost or duplicated mail. With `in_doubt` (the job ids `spool drain` named as handed to
+    the mail server when the worker died), a second copy of the very same message (same
+    Message-ID) of one of those jobs is recorded in `resent` instead: the one thing no sender
+    can rule out is a kill after the mail server took a message and before the worker heard
+    its "250 OK". Any other second copy is a duplicate."""
     lost, twice = [], []
     for address in addresses:
         got = sink.to(address)
         ids = {m.msg["Message-ID"] for m in got}
         if not got:
             lost.append(address)
-        elif len(got) > 1 and (resends is None or len(ids) > 1 or len(got) > 2):
+        elif len(got) == 1:
+            continue
+        elif len(got) == 2 and len(ids) == 1 and job_of(ids.pop()) in (in_doubt or ()):
+            assert resent is not None
+            resent.append(address)
+        else:
             twice.append(address)
-        elif len(got) > 1:
-            resends.append(address)
     return [f"lost {lost}"] * bool(lost) + [f"duplicated {twice}"] * bool(twice)
+
+
+def job_of(message_id: str) -> str:
+    """The spool job id in a Message-ID (`<job-id@domain>`, messages.py)."""
+    return message_id.strip("<>").partition("@")[0]
+
+
+def in_doubt(drained: subprocess.CompletedProcess) -> set[str]:
+    prefix = b"in doubt (handed to the mail server, no answer heard; sent again): "
+    return {
+        line[len(prefix) :].decode().strip()
+        for line in drained.stdout.splitlines()
+        if line.startswith(prefix)
+    }
 
 
 def assert_all_runs_fine(problems: dict[int, list[str]]) -> None:
@@ -166,11 +186,17 @@ def test_server_killed_mid_burst_loses_and_duplicates_nothing(tmp_path, smtp):
 
 def test_worker_killed_mid_delivery_loses_and_duplicates_nothing(tmp_path, slow_smtp):
     """Regression: a killed worker left jobs in spool/active/ (addresses, links) that
-    `spool drain` neither resent nor removed, and one confirmation never arrived."""
+    `spool drain` neither resent nor removed, and one confirmation never arrived.
+
+    What is guaranteed, and asserted: nothing lost; no address left on disk; at most one job
+    in doubt per kill (one worker sends one message at a time); a second copy only of that
+    job, with the same Message-ID. What is not: that the in-doubt job was not already taken
+    by the mail server (SMTP cannot tell; see worker.py)."""
     rng = random.Random(SEED)
     deadline = time.monotonic() + 240
     problems: dict[int, list[str]] = {}
     resends: list[str] = []
+    doubtful = 0
     for run in range(RUNS):
         assert time.monotonic() < deadline, f"bounded: {run} runs done"
         root = tmp_path / f"run{run}"
@@ -200,14 +226,17 @@ def test_worker_killed_mid_delivery_loses_and_duplicates_nothing(tmp_path, slow_
         kill_group(worker)
         result = drain(config)
         assert result.returncode == 0, result.stdout
-        problems[run] = delivery_problems(slow_smtp.sink, addresses, resends)
+        doubt = in_doubt(result)
+        assert len(doubt) <= 1, f"run {run}: more than one job in doubt after one kill: {doubt}"
+        doubtful += len(doubt)
+        problems[run] = delivery_problems(slow_smtp.sink, addresses, doubt, resends)
         assert_clean(root / "spool", addresses)
     assert_all_runs_fine(problems)
-    # Reported, not hidden: how often the kill fell into that window.
+    # Reported, not hidden: how often the kill fell into each window.
     warnings.warn(
-        f"worker kills: {RUNS} runs, {len(resends)} same-Message-ID resends", stacklevel=1
+        f"worker kills: {RUNS} runs, {doubtful} in doubt, {len(resends)} same-Message-ID resends",
+        stacklevel=1,
     )
-    assert len(resends) <= RUNS // 2, "the window after 250 OK should be rare"
 
 
 @pytest.fixture

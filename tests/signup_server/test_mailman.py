@@ -1,27 +1,14 @@
 """The Mailman hand-off against a real Mailman 3 core (Debian's mailman3), join and leave.
 
-The test runs its own Mailman: its own configuration and var folder, REST and LMTP on
-loopback ports, its outgoing mail to the test SMTP server; started and stopped here.
+The test runs its own Mailman (tests/list_backends.py), started and stopped here.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import shutil
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlencode
-
 import pytest
 
+from list_backends import backend_settings, running_mailman
 from signup_support import (
-    MAILMAN_PASSWORD,
     Site,
     confirm_link,
     free_port,
@@ -31,112 +18,19 @@ from signup_support import (
 )
 
 pytestmark = pytest.mark.e2e
-MAILMAN = shutil.which("mailman")
-LIST_ID = "news.lists.example.org"
-
-
-class Mailman:
-    def __init__(self, root: Path, smtp_port: int) -> None:
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.cfg = root / "mailman.cfg"
-        self.cfg.write_text(
-            f"""[mailman]
-site_owner: owner@lists.example.org
-layout: handbill
-[paths.handbill]
-var_dir: {root}/var
-bin_dir: /usr/lib/mailman3/bin
-[database]
-class: mailman.database.sqlite.SQLiteDatabase
-url: sqlite:///{root}/var/data/mailman.db
-[webservice]
-hostname: 127.0.0.1
-port: {self.port}
-admin_user: restadmin
-admin_pass: {MAILMAN_PASSWORD}
-[mta]
-incoming: mailman.mta.null.NullMTA
-lmtp_host: 127.0.0.1
-lmtp_port: {free_port()}
-smtp_host: 127.0.0.1
-smtp_port: {smtp_port}
-[runner.nntp]
-start: no
-""",
-            encoding="utf-8",
-        )
-
-    def command(self, *args: str) -> list[str]:
-        root = ["--run-as-root"] if os.geteuid() == 0 else []
-        return [MAILMAN, "-C", str(self.cfg), *root, *args]
-
-    def start(self) -> None:
-        subprocess.run(
-            self.command("start"),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-            check=True,
-        )
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                self.call("GET", "/3.1/system/versions")
-                return
-            except OSError:
-                assert time.monotonic() < deadline, "Mailman's REST API did not come up"
-                time.sleep(0.5)
-
-    def stop(self) -> None:
-        pid_file = self.root / "var" / "master.pid"
-        subprocess.run(
-            self.command("stop"),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=30,
-            check=False,
-        )
-        deadline = time.monotonic() + 20
-        while pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if pid_file.exists():  # our own master only, by its pid
-            os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
-
-    def call(self, method: str, path: str, fields: dict | None = None) -> dict:
-        data = urlencode(fields).encode() if fields is not None else None
-        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
-        token = base64.b64encode(f"restadmin:{MAILMAN_PASSWORD}".encode()).decode()
-        req.add_header("Authorization", f"Basic {token}")
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            body = resp.read()
-        return json.loads(body) if body else {}
-
-    def members(self) -> list[str]:
-        roster = self.call("GET", f"/3.1/lists/{LIST_ID}/roster/member")
-        return [entry["email"] for entry in roster.get("entries", [])]
 
 
 @pytest.fixture(scope="module")
 def mailman(tmp_path_factory, module_smtp):
-    if MAILMAN is None:
-        pytest.fail("mailman3 is not installed: .ci/run installs it (apt-get install mailman3)")
-    mm = Mailman(tmp_path_factory.mktemp("mailman"), module_smtp.port)
-    mm.start()
-    try:
-        mm.call("POST", "/3.1/domains", {"mail_host": "lists.example.org"})
-        mm.call("POST", "/3.1/lists", {"fqdn_listname": "news@lists.example.org"})
+    with running_mailman(tmp_path_factory.mktemp("mailman"), module_smtp.port) as mm:
         yield mm
-    finally:
-        mm.stop()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, module_smtp, mailman):
     tmp = tmp_path_factory.mktemp("signup-mailman")
     port = free_port()
-    extra = f'[list.mailman]\nrest_url = "{mailman.url}"\nlist_id = "{LIST_ID}"\n'
+    extra = backend_settings("mailman", mailman=mailman)
     path = write_config(tmp, module_smtp.port, port, backend="mailman", extra=extra)
     s = Site(port, path)
     s.proc = start_server(path, port)

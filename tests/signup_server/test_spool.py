@@ -77,7 +77,7 @@ def test_leftovers_are_recovered_or_removed(tmp_path):
         spool.claim(job)
     spool.mark_done(Job(id="delivered", kind="smtp", data={}))
     result = spool.recover_leftovers(lambda job_id: job_id == "counted")
-    assert result == {"requeued": 1, "held_queued": 1, "removed": 2}
+    assert result == {"requeued": 1, "held_queued": 1, "removed": 2, "in_doubt": 0}
     assert sorted(j.id for j in spool.due()) == ["claimed", "counted"]
     assert not list((tmp_path / "tmp").iterdir()) and not list((tmp_path / "hold").iterdir())
     assert not list((tmp_path / "active").iterdir())
@@ -95,10 +95,11 @@ def test_leftovers_of_a_live_server_or_worker_are_left_alone(tmp_path):
         "requeued": 0,
         "held_queued": 0,
         "removed": 0,
+        "in_doubt": 0,
     }
     later = Spool(tmp_path, clock=lambda: time.time() + 3600)
     stale = later.recover_leftovers(lambda _: False)  # too old to be in flight: leftovers
-    assert stale == {"requeued": 1, "held_queued": 0, "removed": 1}
+    assert stale == {"requeued": 1, "held_queued": 0, "removed": 1, "in_doubt": 0}
 
 
 def test_a_broken_job_does_not_stop_the_worker(tmp_path, smtp):
