@@ -42,6 +42,25 @@ URL_SCHEME_RX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 SCHEME_RX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)\s*:")
 
 
+MARKDOWN_PICTURE_RX = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)")
+HTML_PICTURE_RX = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HTML_ALT_RX = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+HTML_SRC_RX = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def pictures_in(text: str) -> list[tuple[str, str]]:
+    """(address, alt text) of each picture in a description: people who cannot see a
+    picture hear its alt text instead, so validation names a missing or one-word one."""
+    if "![" not in text and "<" not in text:
+        return []
+    found = [(m[2], m[1]) for m in MARKDOWN_PICTURE_RX.finditer(text)]
+    for tag in HTML_PICTURE_RX.findall(text):
+        alt, src = HTML_ALT_RX.search(tag), HTML_SRC_RX.search(tag)
+        words = next((g for g in alt.groups() if g is not None), "") if alt else ""
+        found.append((next((g for g in src.groups() if g), "") if src else "", words))
+    return found
+
+
 def clean(html: str) -> tuple[str, tuple[str, ...]]:
     """The HTML to publish and what was removed from it (nothing: the HTML as given).
 

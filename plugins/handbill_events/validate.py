@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .access import read_access
-from .description import MAX_DEPTH, nesting_depth
+from .description import MAX_DEPTH, nesting_depth, pictures_in
 from .fields import (
     Checker,
     field_line,
@@ -109,6 +109,19 @@ def check_event(
     online = read_url(ck, fields["online"], at("online"), "online") if "online" in fields else None
     summary = ck.text(fields.get("summary"), at("summary"), "summary") or ""
     description = ck.text(fields.get("description"), at("description"), "description") or ""
+    for picture, words in pictures_in(description):
+        if not words.strip():
+            what = f"the picture {picture} has no words for people who cannot see it"
+        elif len(words.split()) < 2:
+            what = f"{words.strip()!r} is too short to describe the picture {picture}"
+        else:
+            continue
+        ck.err(
+            at("description"),
+            "description",
+            what,
+            "say in a few words what it shows, e.g. ![Volunteers at the stall](/images/stall.jpg)",
+        )
     depth = nesting_depth(description)
     if depth > MAX_DEPTH:
         ck.err(

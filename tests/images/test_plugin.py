@@ -243,3 +243,19 @@ def test_preview_renders_the_page_again_when_a_photo_changes(tmp_path: Path) -> 
     assert (phone["width"], phone["height"]) == ("960", "720")
     with Image.open(out / "images" / "phone-960w.jpg") as image:
         assert image.size == (960, 720)
+
+
+def test_a_photo_in_an_event_description_is_responsive_too(tmp_path: Path) -> None:
+    content = make_content(tmp_path)
+    (content / "events" / "stall-photo.yaml").write_text(
+        "title: Market stall\nstart: 2027-02-06 10:00\nend: 13:00\ndescription: |\n"
+        "  Last year's stall:\n\n"
+        "  ![Volunteers handing out leaflets at the market stall](/images/phone.jpg)\n"
+    )
+    out = build(tmp_path, content)
+    page = BeautifulSoup((out / "events/stall-photo/index.html").read_text(), "html5lib")
+    [img] = page.select(".event__description img")
+    assert img["src"] == "/images/phone-960w.jpg"
+    assert (img["width"], img["height"], img["loading"]) == ("960", "1280", "lazy")
+    for candidate in img["srcset"].split(", "):
+        assert (out / candidate.split()[0].lstrip("/")).is_file(), candidate
