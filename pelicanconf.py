@@ -42,6 +42,7 @@ PLUGINS = [
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
+    "handbill_search",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
