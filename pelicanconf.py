@@ -43,6 +43,7 @@ PLUGINS = [
     "handbill_theme",
     "handbill_markdown",
     "handbill_search",
+    "handbill_share",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
