@@ -8,6 +8,7 @@ Change the values in the "Your group" section; the rest works as it is.
 SITENAME = "Anytown Save Our NHS"
 SITESUBTITLE = "Keeping Anytown's hospital, GP surgeries and health data in public hands"
 AUTHOR = "Anytown Save Our NHS"
+# The group's public address: contact links, and the organiser of every event in calendar apps.
 CONTACT_EMAIL = "hello@anytown-sos-nhs.example.org"
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
@@ -42,6 +43,7 @@ PLUGINS = [
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
+    "handbill_feeds",
     "handbill_search",
     "handbill_share",
 ]
@@ -141,7 +143,7 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "auto_reload": False,
-    "extensions": ["jinja2.ext.i18n", "handbill_theme.jinja.BuildOnce"],
+    "extensions": ["handbill_i18n.jinja.Languages", "handbill_theme.jinja.BuildOnce"],
 }
 
 # --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---

@@ -59,6 +59,8 @@ def page_path(value: str) -> str:
 
 class Site(StrictModel):
     group_name: str = ""
+    # The language of the server's pages and mails, as the site's DEFAULT_LANG ("cy": Welsh).
+    language: str = Field("en-GB", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     url: str = ""
     origins: list[str] = Field(default_factory=list)
     pages: Pages = Field(default_factory=Pages)

@@ -14,7 +14,7 @@ from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from handbill_i18n import install as install_translations
+from handbill_i18n import install as install_translations, translations
 
 from .config import Config
 from .service import Outcome, SignupService, Status, Visitor
@@ -48,7 +48,7 @@ def create_app(cfg: Config, store: CounterStore | None = None, spool: Spool | No
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    install_translations(app.jinja_env, "en")
+    install_translations(app.jinja_env, cfg.language)
     store = store or SQLiteStore(cfg.state_file)
     spool = spool or Spool(cfg.spool_dir)
     # While this process lives, crash recovery leaves its held jobs alone (spool.py).
@@ -120,12 +120,15 @@ class Views:
             return self._go(page, "expired", code=400)
         if outcome.status is Status.UNAVAILABLE:
             return self._go("try_later", "unavailable", code=503)
+        # Made in English (marked with N_), shown in the site's language.
+        gettext = translations(self.cfg.language).gettext
+        translated = {f: gettext(m) for f, m in outcome.errors.items()}
         if wants_json():
-            return self._json(400, "invalid", errors=outcome.errors)
+            return self._json(400, "invalid", errors=translated)
         # consent_version has no visible field: its message points at the consent box.
         errors = {
-            ("consent" if f == "consent_version" and "consent" not in outcome.errors else f): m
-            for f, m in outcome.errors.items()
+            ("consent" if f == "consent_version" and "consent" not in translated else f): m
+            for f, m in translated.items()
         }
         return self._page(
             "invalid.html",
@@ -153,7 +156,7 @@ class Views:
         return self._page(
             "error.html",
             400,
-            title="We could not read that form",
+            title=translations(self.cfg.language).gettext("We could not read that form"),
             back=self.cfg.page_url("join_form"),
         )
 
@@ -222,7 +225,8 @@ class Views:
 
     def http_error(self, exc: HTTPException) -> Response:
         if isinstance(exc, RequestEntityTooLarge):
-            title, code = "That was too much to send", 413
+            title = translations(self.cfg.language).gettext("That was too much to send")
+            code = 413
         else:
             title, code = exc.name, exc.code or 500
         if wants_json():

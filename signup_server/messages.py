@@ -8,6 +8,7 @@ to make a "legitimate" opt-in mail carry their ads).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import policy as email_policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
@@ -15,10 +16,19 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from handbill_i18n import N_, translations
+
 from . import __version__
 
 if TYPE_CHECKING:
     from .config import Config
+
+# signup.toml's default subjects (handbill_config.signup): left as they are, they are sent in
+# the site's language (signup_server.config.in_language).
+DEFAULT_SUBJECTS = (
+    N_("Please confirm you want to join our mailing list"),
+    N_("Message from the website contact form"),
+)
 
 METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"
 
@@ -85,23 +95,35 @@ def confirmation(
     # Built by the spool worker from the request's small record (jobs.confirmation_job),
     # with the request's time as Date, so every attempt sends the same bytes.
     msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id, date)
+    _ = translations(cfg.language).gettext
     hours = cfg.token_max_age // 3600
-    leave_text = f"Already on our list and want to leave? {leave}\n\n" if leave else ""
     if leave:
         add_unsubscribe(msg, leave)
-    msg.set_content(
-        f"Hello,\n\n"
-        f"Someone, hopefully you, asked to join {cfg.list.name} from {cfg.group_name}.\n\n"
-        f"To confirm, open this link and press the button on the page:\n\n{link}\n\n"
-        f"The link works for {hours} hours.\n\n"
-        f"If this wasn't you, ignore this email: you won't be added, and we won't email you "
-        f"again.\n\n"
-        f"{leave_text}"
-        f"How we look after your details: {cfg.page_url('privacy')}\n"
-        f"Questions? Write to {cfg.contact_inbox}\n\n"
-        f"{cfg.group_name}\n"
-    )
+    parts = [
+        _("Hello,"),
+        _("Someone, hopefully you, asked to join %(list)s from %(group)s.")
+        % {"list": cfg.list.name, "group": cfg.group_name},
+        _("To confirm, open this link and press the button on the page:") + f"\n\n{link}",
+        _("The link works for %(hours)s hours.") % {"hours": hours},
+        _(
+            "If this wasn't you, ignore this email: you won't be added, and we won't email "
+            "you again."
+        ),
+    ]
+    if leave:
+        parts.append(_("Already on our list and want to leave? %(link)s") % {"link": leave})
+    parts.append(_footer(cfg, _))
+    msg.set_content("\n\n".join(parts))
     return msg
+
+
+def _footer(cfg: Config, _: Callable[[str], str]) -> str:
+    return (
+        _("How we look after your details: %(url)s") % {"url": cfg.page_url("privacy")}
+        + "\n"
+        + _("Questions? Write to %(email)s") % {"email": cfg.contact_inbox}
+        + f"\n\n{cfg.group_name}\n"
+    )
 
 
 def add_unsubscribe(msg: EmailMessage, leave: str) -> None:
@@ -115,18 +137,22 @@ def add_unsubscribe(msg: EmailMessage, leave: str) -> None:
 def leave_link(
     cfg: Config, email: str, leave: str, msg_id: str, date: float | None = None
 ) -> EmailMessage:
-    msg = _base(cfg, _address(email), f"Leave {cfg.list.name}", msg_id, date)
+    _ = translations(cfg.language).gettext
+    subject = _("Leave %(list)s") % {"list": cfg.list.name}
+    msg = _base(cfg, _address(email), subject, msg_id, date)
     add_unsubscribe(msg, leave)
-    msg.set_content(
-        f"Hello,\n\n"
-        f"Someone, hopefully you, asked on our website to take this address off "
-        f"{cfg.list.name} from {cfg.group_name}.\n\n"
-        f"To leave, open this link and press the button on the page:\n\n{leave}\n\n"
-        f"If this wasn't you, ignore this email: nothing changes.\n\n"
-        f"How we look after your details: {cfg.page_url('privacy')}\n"
-        f"Questions? Write to {cfg.contact_inbox}\n\n"
-        f"{cfg.group_name}\n"
-    )
+    parts = [
+        _("Hello,"),
+        _(
+            "Someone, hopefully you, asked on our website to take this address off "
+            "%(list)s from %(group)s."
+        )
+        % {"list": cfg.list.name, "group": cfg.group_name},
+        _("To leave, open this link and press the button on the page:") + f"\n\n{leave}",
+        _("If this wasn't you, ignore this email: nothing changes."),
+        _footer(cfg, _),
+    ]
+    msg.set_content("\n\n".join(parts))
     return msg
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
 
+from handbill_i18n import N_
+
 from . import messages
 from .config import Config
 from .jobs import confirmation_job, handoff_jobs, leave_job, mail_job, withdrawal_jobs
@@ -151,10 +153,12 @@ class SignupService:
         except FieldErrors as exc:
             errors.update(exc.errors)
         if fields.get("consent") != "yes":
-            errors["consent"] = "Tick the box to say you agree to join the list."
+            errors["consent"] = N_("Tick the box to say you agree to join the list.")
         version = fields.get("consent_version", "")
         if not header_safe(version) or self.cfg.consent.get(version) is None:
-            errors["consent_version"] = "The form is out of date: reload the page and try again."
+            errors["consent_version"] = N_(
+                "The form is out of date: reload the page and try again."
+            )
         if errors:
             return None, errors
         return Pending(email, name, version, messages.utcnow()), {}

@@ -22,9 +22,10 @@ MACROS = {"join-form": "join_form", "contact-form": "contact_form"}
 MARKER = re.compile(r"<p>\s*\[\[([a-z][a-z-]*)\]\]\s*</p>|\[\[([a-z][a-z-]*)\]\]")
 
 
-def render_form(env: Any, macro: str) -> str:
-    source = f'{{% from "signup/forms.html" import {macro} %}}{{{{ {macro}() }}}}'
-    return env.from_string(source).render()
+def render_form(env: Any, macro: str, lang: str = "en-GB") -> str:
+    """The form's words in the page's language (handbill_i18n reads DEFAULT_LANG)."""
+    source = f'{{% from "signup/forms.html" import {macro} with context %}}{{{{ {macro}() }}}}'
+    return env.from_string(source).render(DEFAULT_LANG=lang)
 
 
 def replace_markers(content: Any, env: Any) -> None:
@@ -39,7 +40,7 @@ def replace_markers(content: Any, env: Any) -> None:
             where = f"{content.source_path}:{_line_of(content.source_path, f'[[{name}]]')}"
             log.error("%s: unknown marker [[%s]]: use %s on a line of its own", where, name, known)
             return match.group(0)
-        return render_form(env, MACROS[name])
+        return render_form(env, MACROS[name], getattr(content, "lang", None) or "en-GB")
 
     content._content = MARKER.sub(substitute, html)
 
