@@ -61,7 +61,7 @@ def finalized(pelican: Any) -> None:
     started = time.perf_counter()
     result = write_index(Path(pelican.output_path), pages, search.timeout_seconds)
     if not result.ok:
-        log.error("search: %s — see docs/operators.md, 'Search'", result.problem)
+        log.error("search: %s — see docs/operators.md, 'Search and sharing'", result.problem)
         return
     took = time.perf_counter() - started
     log.info("search: %d pages indexed in %.1f s", result.pages, took)

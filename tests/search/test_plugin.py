@@ -26,3 +26,13 @@ def test_the_dev_build_indexes_posts_pages_and_events(dev_site: Path) -> None:
 def test_a_misspelt_setting_stops_the_build(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"HANDBILL_SEARCH\.indx"):
         build_site(tmp_path / "output", HANDBILL_SEARCH={"indx": False})
+
+
+def test_a_failed_index_fails_the_publish(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        build_site(tmp_path / "output", "publishconf.py", HANDBILL_SEARCH={"timeout_seconds": 0})
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("handbill_search")]
+    assert said == [
+        "search: the search index took longer than 0 s — see docs/operators.md, "
+        "'Search and sharing'"
+    ]
