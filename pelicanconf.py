@@ -43,6 +43,7 @@ PLUGINS = [
     "handbill_content",
     "handbill_events",
     "handbill_signup",
+    "handbill_actions",
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
@@ -56,6 +57,13 @@ HANDBILL_EVENTS = {
     "region": ("GB", "ENG"),
     # Calendar UIDs are "<id>@<uid_domain>": set once, never change it.
     "uid_domain": "anytown-sos-nhs.example.org",
+}
+
+# --- Campaign actions (plugins/handbill_actions; content/actions/, docs/volunteers.md) ---
+# "counts_file": the confirmed counts the sign-up server keeps (signup.toml [actions]
+# counts_file); the build bakes them into each action's page. A missing file shows zeros.
+HANDBILL_ACTIONS = {
+    "counts_file": "state/action-counts.json",
 }
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------

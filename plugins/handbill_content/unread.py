@@ -52,6 +52,8 @@ def unread_files(
         place = places.of(rel)
         if place == "events":
             problems += _event_folder(rel)
+        elif place == "actions" and _ext(rel) == "md":
+            continue  # handbill_actions reads every .md there and reports its own mistakes
         elif place == "static":
             problems += _picture(root, rel) if _ext(rel) in PICTURES + UNSHOWABLE else []
         elif rel not in used:
@@ -60,11 +62,14 @@ def unread_files(
 
 
 class Places:
-    """Which folder of the site a path is in: posts, pages, events, static or elsewhere."""
+    """Which folder of the site a path is in: posts, pages, events, actions, static or
+    elsewhere."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         events = settings.get("HANDBILL_EVENTS", {}).get("path", ["events"])
+        actions = (settings.get("HANDBILL_ACTIONS") or {}).get("folder", "actions")
         self.folders = [
+            (actions, "actions"),
             *((p, "events") for p in ([events] if isinstance(events, str) else events)),
             *((p, "posts") for p in settings.get("ARTICLE_PATHS", [])),
             *((p, "pages") for p in settings.get("PAGE_PATHS", [])),
@@ -129,7 +134,7 @@ def _unread(rel: str, place: str) -> list[Problem]:
     stem = _stem(rel)
     if kind == "backup":
         return [_backup_copy(rel)]
-    if kind == "post" and place in ("posts", "pages"):
+    if kind == "post" and place in ("posts", "pages", "actions"):
         return [
             Problem(
                 rel,

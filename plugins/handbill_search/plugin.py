@@ -26,10 +26,11 @@ _PAGES: dict[int, list[str]] = {}
 
 
 def pages_to_index(context: dict[str, Any]) -> list[str]:
-    """Posts and pages (with their translations) and event pages: what visitors look for."""
+    """Posts and pages (with their translations), event and action pages: what visitors
+    look for (each plugin's list in the context, when it is enabled)."""
     items = [*context.get("articles", []), *context.get("pages", [])]
     items += [t for item in items for t in getattr(item, "translations", [])]
-    items += context.get("events", [])
+    items += [*context.get("events", []), *context.get("handbill_actions", [])]
     return sorted({item.save_as for item in items if getattr(item, "save_as", "")})
 
 

@@ -17,6 +17,8 @@ from handbill_theme.urls import LISTS as CONTENT_LISTS
 log = logging.getLogger(__name__)
 
 MACROS = {"join-form": "join_form", "contact-form": "contact_form"}
+# Markers another plugin fills in (handbill_actions): left for it, not reported.
+OTHERS = ("actions", "action-data")
 # Markdown wraps a marker on its own line in <p>; a form inside <p> would be invalid HTML.
 # Any [[lower-case-words]] is taken as a marker, so a typo ([[join-from]]) is reported.
 MARKER = re.compile(r"<p>\s*\[\[([a-z][a-z-]*)\]\]\s*</p>|\[\[([a-z][a-z-]*)\]\]")
@@ -35,6 +37,8 @@ def replace_markers(content: Any, env: Any) -> None:
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
+        if name in OTHERS:
+            return match.group(0)
         if name not in MACROS:
             known = " or ".join(f"[[{m}]]" for m in MACROS)
             where = f"{content.source_path}:{_line_of(content.source_path, f'[[{name}]]')}"

@@ -55,3 +55,15 @@ def test_a_picture_that_cannot_be_read_is_named(tmp_path: Path) -> None:
         "images/gone.jpg:1: picture: cannot be read (No such file or directory) — copy the "
         "picture into images/ again"
     ]
+
+
+def test_action_files_are_the_actions_plugins_and_a_misnamed_one_is_named(tmp_path: Path) -> None:
+    write(tmp_path, "actions/save-our-ae.md")
+    write(tmp_path, "actions/poll.markdown")
+    write(tmp_path, "actions/notes.txt")
+    assert scan(tmp_path) == [
+        "actions/notes.txt:1: file: is in no folder the site publishes, so it is left out — "
+        "put files to publish in images/ (or a folder listed in STATIC_PATHS)",
+        "actions/poll.markdown:1: file name: does not end in .md, so it is not read — "
+        "rename it to actions/poll.md",
+    ]

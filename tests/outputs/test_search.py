@@ -163,11 +163,11 @@ def test_other_pages_load_nothing_of_search(site: ServedSite) -> None:
 
 
 def test_the_index_holds_every_post_page_and_event(site: ServedSite) -> None:
-    """Every page marked for the index (posts, pages, events), and those only."""
+    """Every page marked for the index (posts, pages, events, actions), and those only."""
     entry = (site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
     indexed = sum(int(n) for n in re.findall(r'"page_count":\s*(\d+)', entry))
     pages = site.root.rglob("*.html")
     marked = [p for p in pages if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     kinds = {p.relative_to(site.root).parts[0] for p in marked}
-    assert {"news", "events", "about", "join"} <= kinds, kinds
+    assert {"news", "events", "about", "join", "actions"} <= kinds, kinds
     assert indexed == len(marked), (indexed, len(marked))
