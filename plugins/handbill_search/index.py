@@ -20,6 +20,7 @@ from pathlib import Path
 import pagefind_bin
 
 BUNDLE = "pagefind"  # the folder inside the site, served from the site itself
+STAGING = ".handbill-search-"  # the pages to index, linked while Pagefind runs
 # Pagefind's ready-made interfaces (about 420 KB): the search page has its own, smaller and
 # made for keyboards and screen readers (theme/static/js/search.js), so these go.
 UNUSED = (
@@ -64,7 +65,11 @@ def write_index(output: Path, pages: Iterable[str], timeout: float = 600) -> Ind
     """Index `pages` (paths relative to `output`) into `output/pagefind/`, replacing it."""
     bundle = output / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix=".handbill-search-", dir=output.parent) as tmp:
+    # Inside the site's own folder: same file system (hard links), and a build killed
+    # half-way leaves nothing beside it (a publish's .partial folder goes whole).
+    for leftover in output.glob(f"{STAGING}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=STAGING, dir=output) as tmp:
         count = stage(output, pages, Path(tmp))
         command = [
             str(pagefind_bin.get_executable()),

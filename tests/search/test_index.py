@@ -38,7 +38,7 @@ def test_only_the_pages_given_are_indexed(tmp_path: Path) -> None:
     assert (out / "pagefind" / "pagefind.js").is_file()
     assert not [name for name in UNUSED if (out / "pagefind" / name).exists()]
     # The staging folder is gone; the site's own files are untouched.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    assert sorted(p.name for p in out.iterdir()) == ["about", "news", "pagefind"]
     assert (out / "news/tag/x/index.html").is_file()
 
 
@@ -54,3 +54,10 @@ def test_an_indexer_that_takes_too_long_is_a_problem_not_a_crash(tmp_path: Path)
     result = write_index(out, ["about/index.html"], timeout=0.001)
     assert not result.ok
     assert result.problem == "the search index took longer than 0 s"
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_removed(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    (out / ".handbill-search-abc123" / "x").mkdir(parents=True)
+    assert write_index(out, ["about/index.html"]).ok
+    assert not list(out.glob(".handbill-search-*"))
