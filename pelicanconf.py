@@ -48,6 +48,7 @@ PLUGINS = [
     "handbill_theme",
     "handbill_markdown",
     "handbill_feeds",
+    "handbill_images",
     "handbill_share",
 ]
 
@@ -65,6 +66,11 @@ HANDBILL_EVENTS = {
 HANDBILL_ACTIONS = {
     "counts_file": "state/action-counts.json",
 }
+
+# --- Pictures (plugins/handbill_images; every setting is listed in its settings.py) ----
+# Photos in content/images/ are published in these widths (pixels, never wider than the
+# photo), without their camera details (EXIF, GPS location).
+HANDBILL_IMAGES = {"widths": (480, 960, 1600)}
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"

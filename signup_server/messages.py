@@ -7,6 +7,7 @@ to make a "legitimate" opt-in mail carry their ads).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -258,6 +259,9 @@ def refusal_summary(cfg: Config, day: str, counts: dict[str, int], msg_id: str) 
         "global": "over the hourly cap for all confirmations",
         "leave-ip": "too many leave requests from one network address",
         "leave-address": "a second leave link to one address within the day",
+        "action-ip": "too many signatures of one action from one network address",
+        "action-address": "a second signature confirmation to one address within the day",
+        "action-global": "over an action's hourly cap for confirmations",
     }
     lines = "\n".join(f"  {n:5d}  {names[k]}" for k, n in counts.items() if n)
     msg.set_content(
@@ -279,5 +283,139 @@ def delivery_failed(
         f"{error}\n\nNothing is lost: it is kept on the server. Ask whoever runs the server to "
         f"run `handbill-signup spool show`, fix the cause, then "
         f"`handbill-signup spool drain --retry-failed`.\n"
+    )
+    return msg
+
+
+# --- Campaign actions (signup_server/actions.py) ------------------------------------------
+
+ACTION_METHOD = "web form on the action's page + email confirmation (double opt-in)"
+ACTION_JOIN_METHOD = (
+    "separate unticked 'keep me informed' box on an action's form + email confirmation "
+    "(double opt-in)"
+)
+
+
+def gettext_for(cfg: Config):
+    """The supporter's words in the site's language (English until a catalogue ships)."""
+    return translations(cfg.language).gettext
+
+
+def signature_record(
+    cfg: Config, action, signing, signer: str, confirmed_at: str
+) -> dict[str, str]:
+    """The record of one signature, with the ICO's fields: who (a keyed hash of the
+    address, never the address; the name is kept beside it while the action needs it),
+    when, what wording and version, how, and how to withdraw."""
+    wording = action_wording(action)
+    return {
+        "who": f"signer {signer.split(':')[-1]} (keyed hash of the email address)",
+        "action": action.slug,
+        "kind": action.kind,
+        "controller": cfg.group_name,
+        "requested_at": signing.requested_at,
+        "confirmed_at": confirmed_at,
+        "wording_version": str(signing.version),
+        "wording_sha256": hashlib.sha256(wording.encode("utf-8")).hexdigest(),
+        "wording": wording,
+        "method": ACTION_METHOD,
+        "keep_informed": "yes (separate consent, handed to the list)"
+        if signing.keep_informed
+        else "no",
+        "form_url": cfg.action_url(action.slug),
+        "privacy_notice_url": cfg.page_url("privacy"),
+        "privacy_notice_version": cfg.privacy_version,
+        "withdraw_how": "the withdrawal link in the confirmation email",
+        "handler": f"handbill-signup {__version__}",
+    }
+
+
+def action_wording(action) -> str:
+    """What the signer put their name to: the statement the counter counts."""
+    if action.kind == "pledge":
+        place = f" {action.place}" if action.place else ""
+        return (
+            f"I will {action.pledge}, but only if {action.threshold}{place} will too "
+            f"(deadline {action.deadline.isoformat()})."
+        )
+    if action.kind == "petition":
+        return f"To {action.target}: {action.body.strip()}"
+    return f"{action.question} ({' | '.join(action.options)})"
+
+
+def action_confirmation(
+    cfg: Config, data: dict[str, str], msg_id: str, date: float | None = None
+) -> EmailMessage:
+    """The mail that asks a signer to confirm, with the link to take it back later. No
+    visitor text in it (not even their name), as for the join confirmation."""
+    _ = gettext_for(cfg)
+    if data["kind"] == "poll":
+        subject = _("Please confirm your vote: %(title)s")
+        ask = _("Someone, hopefully you, voted in our poll “%(title)s” from %(group)s.")
+        button = _("To make your vote count, open this link and press the button on the page:")
+    else:
+        subject = _("Please confirm your signature: %(title)s")
+        ask = _("Someone, hopefully you, signed “%(title)s” from %(group)s.")
+        button = _("To make your signature count, open this link and press the button on the page:")
+    values = {"title": data["title"], "group": cfg.group_name}
+    msg = _base(cfg, _address(data["to"]), subject % values, msg_id, date)
+    hours = cfg.token_max_age // 3600
+    ignore = _(
+        "If this was not you, ignore this email: nothing is counted, and we will not "
+        "email you again."
+    )
+    msg.set_content(
+        f"{_('Hello,')}\n\n{ask % values}\n\n{button}\n\n{data['link']}\n\n"
+        f"{_('The link works for %(hours)s hours.') % {'hours': hours}}\n\n"
+        f"{ignore}\n\n"
+        f"{_('If you change your mind after confirming, this link takes it back:')}\n"
+        f"{data['withdraw']}\n\n"
+        f"{_('About this action: %(url)s') % {'url': data['page']}}\n"
+        f"{_footer(cfg, _)}"
+    )
+    return msg
+
+
+def pledge_outcome(cfg: Config, data: dict, msg_id: str, date: float | None = None) -> EmailMessage:
+    """The one mail a pledge's signer gets after confirming: it's on, or it's off. Sent to
+    the pledge's signers as a list, so with RFC 8058 unsubscribe (the withdrawal link)."""
+    _ = gettext_for(cfg)
+    values = {
+        "title": data["title"],
+        "pledge": data["pledge"],
+        "count": data["count"],
+        "threshold": data["threshold"],
+        "group": cfg.group_name,
+    }
+    ngettext = translations(cfg.language).ngettext
+    if data["state"] == "on":
+        subject = _("It's on: %(title)s") % values
+        body = (
+            ngettext(
+                "%(count)s person signed the pledge, and %(threshold)s were needed: it's on. "
+                "Now is the time to do what we pledged together: %(pledge)s.",
+                "%(count)s people signed the pledge, and %(threshold)s were needed: it's on. "
+                "Now is the time to do what we pledged together: %(pledge)s.",
+                data["count"],
+            )
+            % values
+        )
+        after = _("What to do next, step by step:")
+    else:
+        subject = _("It's off: %(title)s") % values
+        body = (
+            _(
+                "The deadline has passed and %(count)s of the %(threshold)s people needed signed "
+                "the pledge, so it's off: you don't need to do anything. Thank you for signing."
+            )
+            % values
+        )
+        after = _("What happens now:")
+    msg = _base(cfg, _address(data["to"]), subject, msg_id, date)
+    add_unsubscribe(msg, data["withdraw"])
+    msg.set_content(
+        f"{_('Hello,')}\n\n{body}\n\n{after} {data['page']}\n\n"
+        f"{_('This is the only email about this pledge: we have now deleted your address.')}\n\n"
+        f"{_footer(cfg, _)}"
     )
     return msg

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from handbill_i18n import install
-
 from . import ics, present
 from .description import Rendered, new_markdown, render
 from .feeds import write_feeds
@@ -36,10 +34,6 @@ class EventsGenerator(Generator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if "gettext" not in self.env.globals:  # handbill_theme gives `_()`; built alone, we do
-            if "jinja2.ext.i18n" not in self.env.extensions:
-                self.env.add_extension("jinja2.ext.i18n")
-            install(self.env, self.settings.get("DEFAULT_LANG", "en"))
         self.cfg = from_pelican(self.settings)
         self.events: list[Event] = []
         self.problems: list[Problem] = []
@@ -160,6 +154,7 @@ class EventsGenerator(Generator):
                 has_upcoming=bool(event.upcoming(cfg.now)),
                 add_links=present.add_links(nxt, cfg) if nxt else {},
                 osm=present.osm_link(nxt) if nxt else "",
+                access=present.occ_access(nxt) if nxt else None,
                 subscribe=present.subscribe_links(
                     f"calendar/{event.category_slug}.ics",
                     ics.calendar_title(cfg, event.spec.category),
@@ -259,9 +254,9 @@ class EventsGenerator(Generator):
     def _write_subscribe_help(self, writer, out: Path) -> None:
         """A QR code and a printable poster for the whole calendar and each category's."""
         cfg = self.cfg
-        calendars = [("calendar.ics", cfg.calendar_name, None)]
+        calendars = [("calendar.ics", ics.calendar_title(cfg, ""), None)]
         calendars += [
-            (f"calendar/{slug}.ics", f"{cfg.calendar_name}: {name}", name)
+            (f"calendar/{slug}.ics", ics.calendar_title(cfg, name), name)
             for name, slug in self._categories()
         ]
         for feed, label, category in calendars:

@@ -172,7 +172,9 @@ class Event:
     def content_hash(self) -> str:
         """A digest of everything a subscriber could see; drives SEQUENCE."""
         data = asdict(self.spec)
-        for volatile in ("source", "line", "field_lines", "announced"):
+        # `access:` is on the page, not in the calendar: editing it must not bump SEQUENCE
+        # (nor must Handbill's adding the field change every event's hash).
+        for volatile in ("source", "line", "field_lines", "announced", "access"):
             data.pop(volatile, None)
         data["changes"] = {str(day): change for day, change in data["changes"].items()}
         blob = json.dumps(data, default=str, sort_keys=True)

@@ -9,8 +9,10 @@ from urllib.parse import quote, urlencode
 
 from handbill_i18n import locale_for, translations
 
+from .access import amenity_features
 from .model import Event, Occurrence, clock, day_words
 from .settings import EventSettings
+from .spec import Access
 from .subscribe_help import help_paths
 
 
@@ -110,10 +112,20 @@ def _place(occ: Occurrence) -> list[dict]:
         if occ.location.geo:
             lat, lon = occ.location.geo
             place["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
+        access = occ_access(occ)
+        if access and access.known:
+            place["amenityFeature"] = amenity_features(access)
         places.append(place)
     if occ.online:
         places.append({"@type": "VirtualLocation", "url": occ.online})
     return places
+
+
+def occ_access(occ: Occurrence) -> Access | None:
+    """The event's access details, for a date held at the event's own place: a date moved
+    to another venue (`changes:` with `location:`) has none we know of."""
+    spec = occ.event.spec
+    return spec.access if occ.location is spec.location else None
 
 
 def _mode(occ: Occurrence) -> str:
