@@ -36,6 +36,9 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly so the output never depends on what else is installed.
 PLUGINS = [
+    # First: its index is written after the build, before handbill_checks ends it, so a
+    # failed index fails `make publish` like any other problem.
+    "handbill_search",
     "handbill_checks",
     "handbill_content",
     "handbill_events",
@@ -47,6 +50,7 @@ PLUGINS = [
     "handbill_feeds",
     "handbill_images",
     "handbill_languages",
+    "handbill_share",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----

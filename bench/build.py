@@ -46,6 +46,9 @@ SITEURL = FEED_DOMAIN = {siteurl!r}
 # Count problems, but let the build finish so every run is timed the same way.
 HANDBILL_CHECKS = {{**globals().get("HANDBILL_CHECKS", {{}}), "fail_on_error": False}}
 HANDBILL_EVENTS = {{**globals().get("HANDBILL_EVENTS", {{}}), "now": {now!r}}}
+# The search index is Pagefind, a program of its own run after the build: timed apart
+# (docs/architecture.md, "Search"), not part of the build compared with Pelican.
+HANDBILL_SEARCH = {{**globals().get("HANDBILL_SEARCH", {{}}), "index": False}}
 CACHE_CONTENT = {cache}
 LOAD_CONTENT_CACHE = {cache}
 CACHE_PATH = {cache_path!r}

@@ -34,6 +34,9 @@ TAGS = (
     f'<link rel="stylesheet" href="{PREFIX}preview.css">'
     f'<script src="{PREFIX}preview.js" defer></script>'
 )
+# The search page and its index (Pagefind runs as WebAssembly), as the guide's files grant.
+SEARCH_CSP = CSP.replace("; img-src", "; script-src 'self' 'wasm-unsafe-eval'; img-src", 1)
+SEARCH_PATHS = ("/search/", "/pagefind/")
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 MAX_SOURCE = 2_000_000  # bytes of a source file the source view shows
 
@@ -62,7 +65,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         # A reload must show the new build, never a copy the browser kept.
         self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Security-Policy", CSP)
+        searching = urlsplit(self.path).path.startswith(SEARCH_PATHS)
+        self.send_header("Content-Security-Policy", SEARCH_CSP if searching else CSP)
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

@@ -22,6 +22,7 @@ from .pipeline import Addresses, is_event_file, model_event, validate_file
 from .problems import Problem
 from .settings import from_pelican
 from .spec import EventSpec
+from .subscribe_help import help_paths, qr_svg
 from .upcoming import upcoming_dates
 from .validation_cache import ValidationCache
 
@@ -111,6 +112,7 @@ class EventsGenerator(Generator):
         self._write_listings(writer)
         self._write_months(writer)
         self._write_calendars(out)
+        self._write_subscribe_help(writer, out)
         write_feeds(self.events, self.cfg, out, self.cfg.feed_atom, self.cfg.feed_rss)
 
     def _write(self, writer, save_as: str, template: str, **kwargs) -> None:
@@ -247,6 +249,26 @@ class EventsGenerator(Generator):
                 prev_url=prev_url,
                 next_url=next_url,
                 today=cfg.now.date(),
+            )
+
+    def _write_subscribe_help(self, writer, out: Path) -> None:
+        """A QR code and a printable poster for the whole calendar and each category's."""
+        cfg = self.cfg
+        calendars = [("calendar.ics", ics.calendar_title(cfg, ""), None)]
+        calendars += [
+            (f"calendar/{slug}.ics", ics.calendar_title(cfg, name), name)
+            for name, slug in self._categories()
+        ]
+        for feed, label, category in calendars:
+            sub = present.subscribe_links(feed, label, cfg)
+            _write_bytes(out / help_paths(feed).qr, qr_svg(sub["https"]))
+            self._write(
+                writer,
+                help_paths(feed).poster_save_as,
+                "events/poster",
+                subscribe=sub,
+                calendar_name=label,
+                events_category=category,
             )
 
     def _write_calendars(self, out: Path) -> None:

@@ -13,6 +13,7 @@ from .access import amenity_features
 from .model import Event, Occurrence, clock, day_words
 from .settings import EventSettings
 from .spec import Access
+from .subscribe_help import help_paths
 
 
 def iso(moment: date | datetime) -> str:
@@ -80,9 +81,13 @@ def subscribe_links(path: str, name: str, settings: EventSettings) -> dict[str, 
         "url": webcal,
         "name": name,
     }
+    help_at = help_paths(path)
     return {
         "https": https,
         "webcal": webcal,
+        # Pages and pictures of the site itself: the site's address (empty while previewing).
+        "qr": f"{settings.site_url}/{help_at.qr}",
+        "poster": f"{settings.site_url}/{help_at.poster}",
         "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
         "google_by_url": "https://calendar.google.com/calendar/r/settings/addbyurl",
         "outlook": "https://outlook.live.com/owa?" + urlencode(sub, quote_via=quote),

@@ -26,7 +26,11 @@ HTML_FILES = [
     "pages/embed.md",
 ]
 POLICY_SOURCES = (ROOT / "deploy" / "nginx" / "handbill.conf", ROOT / "docs" / "operators.md")
-POLICY = re.compile(r'add_header Content-Security-Policy "([^"]+)"')
+# nginx's map gives every page its `default` policy (the search page alone adds WebAssembly).
+POLICY = re.compile(
+    r"(?:add_header Content-Security-Policy|map \$uri \$handbill_csp \{\s*default)"
+    r' "([^"]+)"'
+)
 # Collects every violation the page reports, from before its first script runs.
 LISTEN = """
 window.__violations = [];

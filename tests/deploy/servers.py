@@ -47,6 +47,11 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# The search page and its index's files only: Pagefind runs as WebAssembly.
+SEARCH_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 # The headers the guide's files set on every answer, errors included.
 SECURITY_HEADERS = {
     "content-security-policy": CSP,

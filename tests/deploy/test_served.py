@@ -16,7 +16,16 @@ import feedparser
 import icalendar
 import pytest
 
-from deploy.servers import CSP, DOMAIN, KEEPER, PER_IP, SECURITY_HEADERS, Deployed, Proxy
+from deploy.servers import (
+    CSP,
+    DOMAIN,
+    KEEPER,
+    PER_IP,
+    SEARCH_CSP,
+    SECURITY_HEADERS,
+    Deployed,
+    Proxy,
+)
 from signup_support import JOIN, confirm_link
 
 # A visitor's own address: any loopback address reaches the proxy, and this one is in no
@@ -146,6 +155,18 @@ def test_security_headers_on_every_answer_errors_too(proxy: Proxy, deployed: Dep
             if value not in got.headers.get(header, []):
                 missing[f"{name} ({got.status}) {header}"] = got.headers.get(header)
     assert not missing, f"{proxy.kind}: {missing}"
+
+
+def test_wasm_is_allowed_on_the_search_page_and_its_index_only(proxy: Proxy, deployed: Deployed):
+    """Pagefind compiles WebAssembly ('wasm-unsafe-eval'); every other page keeps the strict
+    policy, which does not allow it."""
+    search = ["/search/", "/pagefind/pagefind.js", "/pagefind/pagefind-worker.js"]
+    others = ["/", "/events/", one(deployed.webroot, "news/*/*/index.html")[: -len("index.html")]]
+    for path in search + others:
+        got = fetch(proxy.port, path)
+        assert got.status == 200, (proxy.kind, path, got.status)
+        expected = SEARCH_CSP if path in search else CSP
+        assert got.headers.get("content-security-policy") == [expected], (proxy.kind, path)
 
 
 def test_sign_up_server_answers_keep_its_own_stricter_policy(proxy: Proxy, deployed: Deployed):

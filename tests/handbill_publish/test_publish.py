@@ -55,7 +55,11 @@ def test_a_publish_points_output_at_a_complete_version(published: Path) -> None:
     assert os.readlink(output).startswith(".site/")
     assert (output / "index.html").is_file()
     assert (output / "feeds" / "all.atom.xml").is_file()
+    # Searchable as published: the index is written inside the build, its staging gone.
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert not list(output.glob(".handbill-search-*"))
     assert not list((published / ".site").glob("*.partial"))
+    assert not list((published / ".site").glob(".handbill-search-*"))
 
 
 def test_publishing_the_same_content_twice_gives_the_same_bytes(published: Path) -> None:

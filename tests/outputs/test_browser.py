@@ -68,6 +68,18 @@ PAGES: dict[str, Callable[[Path], str | None]] = {
         else None
     ),
     "404": lambda root: NOT_FOUND_PATH if (root / "404.html").is_file() else None,
+    # With a query, so the results (links and excerpts) are checked too.
+    "search": lambda root: (
+        "/search/?q=hospital" if (root / "search/index.html").is_file() else None
+    ),
+    "poster": lambda root: (
+        "/events/poster/" if (root / "events/poster/index.html").is_file() else None
+    ),
+    "share-mastodon": lambda root: (
+        "/share/mastodon/?text=A%26E%20https%3A%2F%2Fexample.org%2F"
+        if (root / "share/mastodon/index.html").is_file()
+        else None
+    ),
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from handbill_preview.builds import BuildState
 from handbill_preview.problems import Problem
-from handbill_preview.server import CSP, make_server, with_preview
+from handbill_preview.server import CSP, SEARCH_CSP, make_server, with_preview
 
 PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>hello</p></body></html>"
 
@@ -59,6 +59,18 @@ def test_pages_get_the_preview_tags_before_the_end_of_head(site) -> None:
     assert headers["cache-control"] == "no-store"
     assert headers["content-security-policy"] == CSP
     assert get(host, "/about/", "HEAD")[2] == b""
+
+
+def test_the_search_page_and_its_index_may_run_webassembly(site) -> None:
+    host, output, _ = site
+    (output / "search").mkdir()
+    (output / "search" / "index.html").write_bytes(PAGE)
+    (output / "pagefind").mkdir()
+    (output / "pagefind" / "pagefind.js").write_bytes(b"export {};")
+    for path in ("/search/", "/search/?q=nhs", "/pagefind/pagefind.js"):
+        assert get(host, path)[1]["content-security-policy"] == SEARCH_CSP, path
+    assert "'wasm-unsafe-eval'" in SEARCH_CSP and "wasm" not in CSP
+    assert get(host, "/about/")[1]["content-security-policy"] == CSP
 
 
 def test_other_files_are_served_as_they_are(site) -> None:
