@@ -14,7 +14,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from .index import write_index
+from .index import BUNDLE, pages_digest, write_index
 from .settings import SearchSettings, read
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,37 @@ def finalized(pelican: Any) -> None:
     if not search.index:
         return
     started = time.perf_counter()
-    result = write_index(Path(pelican.output_path), pages, search.timeout_seconds)
+    output = Path(pelican.output_path)
+    remembered = _remembered(pelican.settings)
+    digest = pages_digest(output, pages) if remembered else ""
+    if remembered and (output / BUNDLE).is_dir() and _read(remembered) == digest:
+        log.info("search: no indexed page changed; the index is kept")
+        return
+    result = write_index(output, pages, search.timeout_seconds)
     if not result.ok:
         log.error("search: %s — see docs/operators.md, 'Search and sharing'", result.problem)
         return
+    if remembered:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        remembered.write_text(digest, encoding="utf-8")
     took = time.perf_counter() - started
     log.info("search: %d pages indexed in %.1f s", result.pages, took)
+
+
+def _remembered(settings: dict[str, Any]) -> Path | None:
+    """Where a preview (which keeps its output and a cache between builds) notes what its
+    index was made from, so a rebuild in which no indexed page changed skips the indexer.
+    A publish builds into a new folder every time: nothing to keep, no note."""
+    if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")):
+        return None
+    return Path(settings["CACHE_PATH"]) / "handbill_search.sha256"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def get_generators(pelican: Any) -> type[SearchPageGenerator]:
