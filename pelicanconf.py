@@ -155,7 +155,9 @@ FOOTER_PAGES = ["about", "privacy", "contact"]
 # The home page: an optional picture at the top (a path inside the site; its width and
 # height in pixels stop the page jumping as it loads), and the group's current action as the
 # call to action: {"title": ..., "text": ..., "url": ..., "link_text": ...} (text, url and
-# link_text optional). With HOME_ACTION = None the home page invites people to the next event.
+# link_text optional). With HOME_ACTION = None it is the open pledge, petition or poll of
+# content/actions/ closing soonest (none with a closing date: the most recent, by its Date),
+# and without one the home page invites people to the next event.
 HOME_IMAGE = "images/hospital-rally.svg"
 HOME_IMAGE_ALT = "Campaigners with placards outside Anytown General Hospital"
 HOME_IMAGE_SIZE = (640, 300)

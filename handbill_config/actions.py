@@ -43,7 +43,7 @@ BLANK_RE = re.compile(r"\{([^{}\n]*)\}")
 BLANK_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
-COMMON_KEYS = ("title", "kind", "summary", "version", "status")
+COMMON_KEYS = ("title", "kind", "summary", "version", "status", "date")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "pledge": ("pledge", "threshold", "place", "deadline", "ask_name"),
     "petition": ("target", "goal", "closes", "ask_district", "erase_after_days"),
@@ -70,6 +70,7 @@ EXAMPLES = {
     "goal": "Goal: 15000",
     "closes": "Closes: 2027-01-31",
     "erase_after_days": "Erase_after_days: 90",
+    "date": "Date: 2026-11-01",
 }
 
 
@@ -110,6 +111,9 @@ class ActionBase(StrictModel):
     summary: str = ""
     version: PositiveInt = 1
     status: Literal["published", "draft"] = "published"
+    # When it started (optional): of the open actions with no closing date, the home page
+    # features the most recent.
+    date: dt.date | None = None
     body: str = ""  # Markdown, as written (the plugin converts it)
     source: str = ""  # the file, as named in problems
     body_line: int = 1  # the file's line where the body starts
@@ -544,6 +548,9 @@ def _common(reader: _Reader, slug: str, body: str, body_line: int) -> dict:
     status = reader.choice("status", STATUSES)
     if status:
         fields["status"] = status
+    started = reader.day("date")
+    if started:
+        fields["date"] = started[0]
     return fields
 
 

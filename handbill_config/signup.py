@@ -45,6 +45,9 @@ class Pages(StrictModel):
     leave_check_email: str = "/join/leave/check-your-email/"
     left: str = "/join/left/"
     stall: str = "/join/stall/"
+    # After signing a campaign action (pledge, petition, poll): its own words, as a
+    # signature is not a place on the list.
+    sign_check_email: str = "/actions/check-your-email/"
 
     @field_validator("*")
     @classmethod

@@ -340,7 +340,7 @@ class ActionViews:
             log.info("action %s: bad request (%s)", slug, exc)
             return self.views._bad_request()
         if outcome.status is Status.OK and signed:
-            return self.views._go("check_email", "ok")
+            return self.views._go("sign_check_email", "ok")
         return self._answer(slug, outcome, withdrawn)
 
     def _answer(self, slug: str, outcome: Outcome, withdrawn: bool = False) -> Response:

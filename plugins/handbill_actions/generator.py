@@ -15,7 +15,7 @@ from pelican.generators import Generator
 from handbill_config.actions import Action, load_actions
 
 from .counts import Count, find, read_counts
-from .present import ActionView, view
+from .present import ActionView, current, view
 from .settings import Resolved, read
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class ActionsGenerator(Generator):
         # Open actions first on the Take action list, closed ones after (file-name order).
         self.listed = sorted(self.views, key=lambda item: not item.open)
         self.context["handbill_actions"] = self.listed
+        # The home page's call to action when HOME_ACTION is None: chosen once per build.
+        self.context["handbill_current_action"] = current(self.views)
         self._fill_markers()
 
     def _body(self, action: Action, md: markdown.Markdown) -> str:

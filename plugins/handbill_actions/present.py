@@ -95,6 +95,19 @@ def view(
     )
 
 
+def current(views: list[ActionView]) -> ActionView | None:
+    """The group's current action, for the home page: of the open pledges, petitions and
+    polls, the one closing soonest (the most urgent); if none has a closing date, the most
+    recent (its Date; the file name breaks ties, so every build picks the same)."""
+    open_ = [v for v in views if v.open and v.action.signing]
+    closing = [v for v in open_ if v.action.closes_at is not None]
+    if closing:
+        return min(closing, key=lambda v: (v.action.closes_at, v.action.slug))
+    if not open_:
+        return None
+    return min(open_, key=lambda v: (-(v.action.date or date.min).toordinal(), v.action.slug))
+
+
 def _results(poll: Poll, count: Count, now: datetime) -> tuple[Result, ...] | None:
     """Counts only, and only when the poll's rule allows them to be public."""
     if not poll.results_public(now) or count.results is None:

@@ -46,6 +46,7 @@ class PageOverrides(StrictModel):
     leave_check_email: str | None = None
     left: str | None = None
     stall: str | None = None
+    sign_check_email: str | None = None
 
     @field_validator("*")
     @classmethod
@@ -95,6 +96,7 @@ RESULT_PAGES = (
     "leave_check_email",
     "left",
     "stall",
+    "sign_check_email",
 )
 
 

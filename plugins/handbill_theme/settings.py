@@ -9,7 +9,8 @@ from handbill_config import StrictModel, plugin_settings
 
 
 class HomeAction(StrictModel):
-    """HOME_ACTION: the group's current action, the home page's call to action."""
+    """HOME_ACTION: the home page's call to action, written by hand (an action that is not a
+    pledge, petition or poll of content/actions/, like a consultation elsewhere)."""
 
     title: str = Field(min_length=1)
     text: str = ""
@@ -18,7 +19,8 @@ class HomeAction(StrictModel):
 
 
 def read_home_action(settings: dict[str, Any]) -> HomeAction | None:
-    """None (the next event is the call to action) or the checked HOME_ACTION."""
+    """None (the call to action is then the group's current campaign action from
+    handbill_actions, else the next event) or the checked HOME_ACTION."""
     if settings.get("HOME_ACTION") is None:
         return None
     return plugin_settings(settings, "HOME_ACTION", HomeAction)

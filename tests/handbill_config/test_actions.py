@@ -105,6 +105,22 @@ def test_version_status_and_defaults(tmp_path: Path) -> None:
     assert not petition.published and petition.erase_after_days == 90
 
 
+def test_an_optional_start_date(tmp_path: Path) -> None:
+    # The home page features the most recent open action without a closing date.
+    write(
+        tmp_path,
+        "p",
+        demo("save-our-ae").replace("Kind: petition", "Kind: petition\nDate: 2026-11-01"),
+    )
+    (petition,), problems = load_actions(tmp_path)
+    assert problems == [] and petition.date == dt.date(2026, 11, 1)
+    assert load_actions(ACTIONS)[0][0].date is None
+    wrong = demo("save-our-ae").replace("Kind: petition", "Kind: petition\nDate: 1 Nov")
+    assert problems_for(tmp_path, "x", wrong) == [
+        f"{F}:3: Date: \"1 Nov\" is not a date — write year-month-day, like 'Date: 2026-11-01'"
+    ]
+
+
 def test_the_body_and_its_first_line() -> None:
     metas, body, line = split_file("Title: X\nKind: letter\n\n\nDear {name},\n")
     assert [m.key for m in metas] == ["title", "kind"]

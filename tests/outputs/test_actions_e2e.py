@@ -12,18 +12,17 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser
 
 from outputs.served import ProxyingSiteHandler
-from outputs.test_signup_e2e import Inbox, SignupSite, free_port, write_config
 from outputs.tools import ROOT
-from signup_support import start_server
+from signup_support import Site, SmtpServer, free_port, start_server, stop_server, write_config
 from sitebuild import build_site
 
 SLUG = "save-our-ae"
@@ -33,22 +32,30 @@ CONFIRM = re.compile(rf"https?://\S+/signup/actions/{SLUG}/confirm\?t=\S+")
 
 @dataclass(frozen=True)
 class ActionSite:
-    signup: SignupSite
+    url: str  # the site, with the server behind its /signup/
+    server: Site
+    smtp: SmtpServer
     counts: Path
+
+    def deliver(self, to: str) -> EmailMessage:
+        """Run the spool worker once and take the newest mail to `to`."""
+        self.server.drain()
+        found = self.smtp.sink.to(to)
+        assert found, f"no mail reached {to}"
+        return found[-1].msg
 
 
 @pytest.fixture(scope="module")
 def action_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionSite]:
     folder = tmp_path_factory.mktemp("actions-e2e")
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp = SmtpServer()
     smtp.start()
     backend_port = free_port()
     root = folder / "output"
     handler = partial(ProxyingSiteHandler, directory=str(root), backend_port=backend_port)
     web = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{web.server_address[1]}"
-    config = write_config(folder, url, smtp.port)
+    config = write_config(folder, smtp.port, web.server_address[1])
     counts = folder / "public" / "action-counts.json"
     # The server reads the demo's own action files: the page and the count agree on them.
     with config.open("a", encoding="utf-8") as out:
@@ -63,22 +70,22 @@ def action_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionSite
         HANDBILL_SIGNUP={"config": str(config), "server_url": "/signup"},
         HANDBILL_ACTIONS={"counts_file": str(counts)},
     )
-    server = start_server(config, backend_port, workers=1)
+    server = Site(backend_port, config)
+    server.proc = start_server(config, backend_port, workers=1)
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
-        yield ActionSite(SignupSite(url, config, inbox), counts)
+        yield ActionSite(url, server, smtp, counts)
     finally:
         web.shutdown()
         web.server_close()
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server.proc)
         smtp.stop()
 
 
 def test_sign_confirm_and_the_counter_rises_in_a_real_browser(
     action_site: ActionSite, browser: Browser
 ) -> None:
-    site = action_site.signup.url
+    site = action_site.url
     page_url = f"{site}/actions/{SLUG}/"
     off_site: list[str] = []
     context = browser.new_context()
@@ -95,9 +102,10 @@ def test_sign_confirm_and_the_counter_rises_in_a_real_browser(
     assert not form.locator("input[name=keep_informed]").is_checked()
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    assert page.url == f"{site}/join/check-your-email/", page.url
+    assert page.url == f"{site}/actions/check-your-email/", page.url
+    assert "signature or vote counts only once" in page.locator("main").inner_text()
 
-    mail = action_site.signup.deliver(SIGNER)
+    mail = action_site.deliver(SIGNER)
     [link] = CONFIRM.findall(mail.get_body(("plain",)).get_content())
     assert "browser.signer" not in link
     page.goto(link)

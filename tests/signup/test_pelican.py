@@ -24,6 +24,7 @@ RESULTS = {
     "join/expired": "That link has expired",
     "join/try-later": "Please try again later",
     "contact/sent": "Message sent",
+    "actions/check-your-email": "Check your email",
 }
 
 
@@ -132,9 +133,20 @@ def test_result_pages_match_the_server_redirects(with_server):
         "leave_form",
         "leave_check_email",
         "left",
+        "sign_check_email",
     ):
         path = getattr(cfg.pages, name).strip("/")
         assert (with_server / path / "index.html").is_file(), name
+
+
+def test_a_signature_has_its_own_check_your_email_page(with_server):
+    # A signer is not joining the list: their page says what the button does for them.
+    joined = page(with_server, "join/check-your-email").select_one("main").get_text(" ")
+    signed = page(with_server, "actions/check-your-email").select_one("main").get_text(" ")
+    assert "won't be added to" in joined and "won't be added to" not in signed
+    assert "your signature or vote counts only once you do" in signed
+    assert "48 hours" in signed and "spam" in signed
+    assert "one confirmation email to an address for each action each day" in signed
 
 
 def test_leave_and_stall_pages_have_their_forms(with_server):

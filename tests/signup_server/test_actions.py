@@ -99,7 +99,7 @@ def sign(site: Site, slug: str, email: str, ip: str = "127.0.3.1", **fields) -> 
     }
     r = site.post(f"/signup/actions/{slug}/sign", form, ip=ip)
     assert r.status == 303, r.text
-    assert r.headers["location"].endswith("/join/check-your-email/")
+    assert r.headers["location"].endswith("/actions/check-your-email/")
 
 
 def links(site: Site, smtp, email: str, slug: str) -> list[tuple[str, str]]:

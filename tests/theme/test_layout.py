@@ -46,10 +46,13 @@ def test_home_page_asks_to_act_without_repeating_the_name(published_site: Path) 
     action = main.find("section", class_="home-action")
     picture = action.find("img")
     assert picture["alt"] and picture["width"] and picture["height"]
-    # No HOME_ACTION in the demo: the next event that is not cancelled, with a button to it.
-    assert action.find("h2").get_text(strip=True) == "Come to our next event"
+    # No HOME_ACTION in the demo: its open action closing soonest (the petition closes
+    # 2027-01-15, the poll 2027-01-31, the pledge 2027-03-31), with a button to its page.
+    assert action.find("h2").get_text(strip=True) == "Keep a full A&E at Anytown General"
+    assert "signatures · goal 15,000 · Closes at the end of" in action.get_text(" ", strip=True)
     button = action.find("a", class_="button")
-    assert "/events/" in button["href"]
+    assert button.get_text() == "Sign the petition"
+    assert button["href"].endswith("/actions/save-our-ae/")
     # The join box comes next, in the page itself (near the top on a phone), before the news.
     text = str(main)
     assert text.index('class="home-action"') < text.index('class="join-cta"')
@@ -75,6 +78,56 @@ def test_home_action_setting_and_no_picture(tmp_path: Path) -> None:
     assert "2,000 signatures so far." in action.get_text()
     assert action.find("a", string="Sign now")["href"] == "/take-action/"
     assert action.find("img") is None
+
+
+def home_action(site: Path) -> BeautifulSoup:
+    return soup(site / "index.html").find("section", class_="home-action")
+
+
+@pytest.mark.parametrize(
+    "now,title,button",
+    [
+        # The petition has closed: the poll closes next.
+        ("2027-01-20T12:00:00+00:00", "Should we organise a mass opt-out?", "Vote"),
+        # Only the pledge is still open.
+        ("2027-02-10T12:00:00+00:00", "Opt out together", "Sign the pledge"),
+    ],
+)
+def test_home_page_features_the_open_action_closing_soonest(
+    tmp_path: Path, now: str, title: str, button: str
+) -> None:
+    site = build_site(tmp_path / "output", HANDBILL_ACTIONS={"now": now})
+    action = home_action(site)
+    assert action.find("h2").get_text() == title
+    assert action.find("a", class_="button").get_text() == button
+
+
+def test_without_a_closing_date_the_most_recent_action_then_the_next_event(
+    tmp_path: Path, content_copy: Path
+) -> None:
+    folder = content_copy / "actions"
+    for path in folder.glob("*.md"):
+        path.unlink()
+    for slug, started in (("older", "2026-09-01"), ("newer", "2026-11-01"), ("undated", "")):
+        dated = f"Date: {started}\n" if started else ""
+        (folder / f"{slug}.md").write_text(
+            f"Title: The {slug} petition\nKind: petition\nTarget: The council\n{dated}\nText.\n",
+            encoding="utf-8",
+        )
+    (folder / "letter.md").write_text(
+        "Title: A letter\nKind: letter\nSubject: Hello\nDate: 2026-11-20\n\nDear {name},\n",
+        encoding="utf-8",
+    )
+    site = build_site(tmp_path / "output", PATH=str(content_copy))
+    action = home_action(site)
+    assert action.find("h2").get_text() == "The newer petition"  # a letter is never featured
+    assert action.find("a", class_="button")["href"].endswith("/actions/newer/")
+
+    for path in folder.glob("*.md"):
+        path.unlink()
+    site = build_site(tmp_path / "again", PATH=str(content_copy))
+    assert home_action(site).find("h2").get_text() == "Come to our next event"
+    assert "/events/" in home_action(site).find("a", class_="button")["href"]
 
 
 def test_a_misspelt_home_action_stops_the_build(tmp_path: Path) -> None:
