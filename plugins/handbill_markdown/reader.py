@@ -20,6 +20,8 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
 from pelican.utils import pelican_open
 
+from .inline import skip_untriggered
+
 # Pelican's own logger for what Pelican's reader would say: filters on it (handbill_content
 # reports duplicate fields itself and quiets Pelican's message) then apply here too.
 log = logging.getLogger("pelican.readers")
@@ -51,6 +53,7 @@ class ReusingMarkdownReader(MarkdownReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         if self.documents is None:
             self.documents = Markdown(**self.settings["MARKDOWN"])
+            skip_untriggered(self.documents)
         md = self.documents
         md.reset()
         with pelican_open(source_path) as text:
@@ -84,6 +87,7 @@ class ReusingMarkdownReader(MarkdownReader):
         if self.fields is None:
             self.fields = Markdown(**self.settings["MARKDOWN"])
             self.fields.preprocessors.deregister("meta")
+            skip_untriggered(self.fields)
         self.fields.reset()
         return self.fields.convert(text)
 
