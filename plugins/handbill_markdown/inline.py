@@ -20,7 +20,6 @@ on"); if Markdown changes it, the stock pass stays.
 from __future__ import annotations
 
 import logging
-import re
 
 from markdown import Markdown
 from markdown.treeprocessors import InlineProcessor
@@ -51,22 +50,22 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
-def triggers(md: Markdown) -> re.Pattern[str] | None:
-    """A regular expression that finds, in any text an inline pattern of `md` can match,
-    what that pattern needs; None if a pattern is not in REQUIRED."""
+def triggers(md: Markdown) -> tuple[str, ...] | None:
+    """What, in any text an inline pattern of `md` can match, that pattern needs (one of
+    these texts is in it); None if a pattern is not in REQUIRED."""
     needed: set[str] = set()
     for pattern in md.inlinePatterns:
         found = REQUIRED.get(pattern.getCompiledRegExp().pattern)
         if found is None:
             return None
         needed.update(found)
-    return re.compile("|".join(re.escape(text) for text in sorted(needed)))
+    return tuple(sorted(needed))
 
 
 class SkipUntriggered(InlineProcessor):
     """Markdown's inline pass, which leaves text no pattern can match as it is."""
 
-    def __init__(self, md: Markdown, needed: re.Pattern[str]) -> None:
+    def __init__(self, md: Markdown, needed: tuple[str, ...]) -> None:
         super().__init__(md)
         self.needed = needed
 
@@ -74,9 +73,11 @@ class SkipUntriggered(InlineProcessor):
     # which InlineProcessor.run calls for each text and tail, and for the text of what a
     # pattern made. Returning the text unchanged is what the stock method does when no
     # pattern matches.
+    # Eight `in` tests are several times quicker than one regular expression of them.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if self.needed.search(data):
-            return super()._InlineProcessor__handleInline(data, patternIndex)
+        for text in self.needed:
+            if text in data:
+                return super()._InlineProcessor__handleInline(data, patternIndex)
         return data
 
 
