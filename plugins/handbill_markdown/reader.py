@@ -51,13 +51,18 @@ class ReusingMarkdownReader(MarkdownReader):
         return self.dates[key]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        with pelican_open(source_path) as text:
+            return self.convert(text, source_path)
+
+    def convert(self, text: str, source_path: str) -> tuple[str, dict[str, Any]]:
+        """What read() gives for a file of this text (as pelican_open reads it: see
+        as_pelican_reads); for a reader that has read the file already."""
         if self.documents is None:
             self.documents = Markdown(**self.settings["MARKDOWN"])
             skip_untriggered(self.documents)
         md = self.documents
         md.reset()
-        with pelican_open(source_path) as text:
-            content = md.convert(text)
+        content = md.convert(text)
         meta = getattr(md, "Meta", None)
         return content, self.metadata(meta, source_path) if meta is not None else {}
 
@@ -90,6 +95,12 @@ class ReusingMarkdownReader(MarkdownReader):
             skip_untriggered(self.fields)
         self.fields.reset()
         return self.fields.convert(text)
+
+
+def as_pelican_reads(raw: bytes) -> str:
+    """A file's bytes as pelican_open gives them: UTF-8 without a byte-order mark, line ends
+    made "\n" (Python's universal newlines); UnicodeDecodeError as it would raise it."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def use_reusing_reader(readers: Readers) -> None:
