@@ -10,7 +10,7 @@ OUTPUT := output
 PREVIEW := preview
 PORT ?= 8000
 
-.PHONY: help venv html serve publish clean test test-fast test-e2e lint format bench bench-ratio bench-smoke
+.PHONY: help venv html serve publish clean test test-fast test-e2e lint format translations bench bench-ratio bench-smoke
 
 help:
 	@echo "make serve    build the demo site and preview it at http://localhost:$(PORT) (rebuilds and refreshes on save)"
@@ -21,6 +21,7 @@ help:
 	@echo "make publish  build and check the public site, then swap it into $(OUTPUT)/ (unchanged on any problem)"
 	@echo "make clean    remove $(PREVIEW)/ and the build cache (the published site stays)"
 	@echo "make lint     check the code style with ruff"
+	@echo "make translations  update handbill_i18n/locale/ (messages.pot, each .po) from the code; then list what is left to translate"
 	@echo "make bench    benchmark the build and the sign-up server (POSTS=2000 EVENTS=300 ...); writes docs/benchmarks.md"
 	@echo "make bench-ratio  only Handbill / Pelican as it comes; fails over 1.0 (POSTS=... ROUNDS=...)"
 
@@ -70,6 +71,12 @@ test-e2e: $(READY) $(NPM_READY)
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The words visitors read, in other languages (handbill_i18n/catalogue.py, babel.cfg): the
+# template from the code, each language's .po brought in line, then what is left to translate.
+translations: $(READY)
+	$(BIN)/python -m handbill_i18n.catalogue
+	$(BIN)/python -m handbill_i18n.catalogue check
 
 format: $(READY)
 	$(BIN)/ruff check --fix .

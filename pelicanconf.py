@@ -8,6 +8,7 @@ Change the values in the "Your group" section; the rest works as it is.
 SITENAME = "Anytown Save Our NHS"
 SITESUBTITLE = "Keeping Anytown's hospital, GP surgeries and health data in public hands"
 AUTHOR = "Anytown Save Our NHS"
+# The group's public address: contact links, and the organiser of every event in calendar apps.
 CONTACT_EMAIL = "hello@anytown-sos-nhs.example.org"
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
@@ -39,9 +40,12 @@ PLUGINS = [
     "handbill_content",
     "handbill_events",
     "handbill_signup",
+    "handbill_actions",
     "handbill_rendercache",
     "handbill_theme",
     "handbill_markdown",
+    "handbill_feeds",
+    "handbill_images",
 ]
 
 # --- Events (plugins/handbill_events; every setting is listed in its settings.py) ----
@@ -51,6 +55,18 @@ HANDBILL_EVENTS = {
     # Calendar UIDs are "<id>@<uid_domain>": set once, never change it.
     "uid_domain": "anytown-sos-nhs.example.org",
 }
+
+# --- Campaign actions (plugins/handbill_actions; content/actions/, docs/volunteers.md) ---
+# "counts_file": the confirmed counts the sign-up server keeps (signup.toml [actions]
+# counts_file); the build bakes them into each action's page. A missing file shows zeros.
+HANDBILL_ACTIONS = {
+    "counts_file": "state/action-counts.json",
+}
+
+# --- Pictures (plugins/handbill_images; every setting is listed in its settings.py) ----
+# Photos in content/images/ are published in these widths (pixels, never wider than the
+# photo), without their camera details (EXIF, GPS location).
+HANDBILL_IMAGES = {"widths": (480, 960, 1600)}
 
 # --- Addresses of pages (pretty URLs: /news/2026/slug/) -----------------------
 ARTICLE_URL = "news/{date:%Y}/{slug}/"
@@ -139,7 +155,7 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "auto_reload": False,
-    "extensions": ["jinja2.ext.i18n", "handbill_theme.jinja.BuildOnce"],
+    "extensions": ["handbill_i18n.jinja.Languages", "handbill_theme.jinja.BuildOnce"],
 }
 
 # --- Join and contact forms (plugins/handbill_signup/settings.py lists every setting) ---

@@ -13,6 +13,8 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 # The public site is always built from the files themselves, never from the preview's cache,
 # and writes none: a publish must not change what the preview reads.
+# (Resized pictures are shared: handbill_images keeps them in cache/handbill_images by the
+# picture's bytes; they hold no address, so either build may use the other's.)
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 

@@ -59,6 +59,8 @@ def page_path(value: str) -> str:
 
 class Site(StrictModel):
     group_name: str = ""
+    # The language of the server's pages and mails, as the site's DEFAULT_LANG ("cy": Welsh).
+    language: str = Field("en-GB", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     url: str = ""
     origins: list[str] = Field(default_factory=list)
     pages: Pages = Field(default_factory=Pages)
@@ -169,6 +171,36 @@ class Stall(StrictModel):
     max_hours: float = Field(12, gt=0, le=48)
 
 
+class Actions(StrictModel):
+    """Campaign actions (pledges, petitions, polls): where their files are, where the
+    server writes their public counts for the site's build, and their own limits, counted
+    apart from the join form's (signing a petition never uses up a day's join mail)."""
+
+    # The action files (`handbill_config.actions`), relative to this file.
+    folder: str = "content/actions"
+    # The site's time zone: an action's dates without a time end at midnight there.
+    timezone: str = "Europe/London"
+    # The public counts, `{slug: count.json body}`, rewritten on every change; the site's
+    # build reads it (HANDBILL_ACTIONS["counts_file"]). Relative to this file.
+    counts_file: str = "state/action-counts.json"
+    # An action's page on the site ({slug} filled in): the mails and pages link to it.
+    page: str = "/actions/{slug}/"
+    # Per action: sign-ups from one network address per window, confirmation mails to
+    # one address per window, and confirmation mails per hour for the whole action.
+    per_ip: int = Field(10, ge=0)
+    per_ip_window: int = Field(600, gt=0)
+    per_address: int = Field(1, ge=0)
+    per_address_window: int = Field(86400, gt=0)
+    confirmations_per_hour: int = Field(200, ge=0)
+
+    @field_validator("page")
+    @classmethod
+    def _a_page(cls, value: str) -> str:
+        if "{slug}" not in value:
+            raise ValueError('must contain {slug} — write one such as "/actions/{slug}/"')
+        return page_path(value)
+
+
 class SignupConfig(StrictModel):
     """The whole of `signup.toml`, with its defaults."""
 
@@ -181,6 +213,7 @@ class SignupConfig(StrictModel):
     contact: Contact = Field(default_factory=Contact)
     limits: Limits = Field(default_factory=Limits)
     stall: Stall = Field(default_factory=Stall)
+    actions: Actions = Field(default_factory=Actions)
     _source: str = PrivateAttr("signup.toml")
 
     @property

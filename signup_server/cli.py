@@ -5,6 +5,9 @@ handbill-signup worker --config signup.toml          # delivers the spool, runs 
 handbill-signup spool show --config signup.toml      # what is waiting, and why
 handbill-signup spool drain --config signup.toml     # try everything now, once
 handbill-signup check --config signup.toml           # read the config and say if it's fine
+handbill-signup actions export SLUG --config signup.toml [--out F]  # a petition's signatures
+handbill-signup actions sweep --config signup.toml [--now ISO]      # pledge outcomes, erasure
+handbill-signup actions record|erase SLUG --config signup.toml < address  # one signer's data
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .config import Config, ConfigError, load_config
 from .priority import lower_priority
@@ -146,20 +150,111 @@ def _stall(cfg: Config, args: argparse.Namespace) -> int:
     if not 0 < args.hours <= cfg.stall.max_hours:
         sys.stderr.write(f"handbill-signup: --hours must be between 0 and {cfg.stall.max_hours}\n")
         return 2
+    form = args.form
+    if form != "join":
+        from .actions import ActionBook
+
+        slugs = {a.slug for a in ActionBook(cfg.actions_folder, cfg.actions.timezone).all()}
+        if form not in slugs:
+            names = ", ".join(["join", *sorted(slugs)])
+            sys.stderr.write(f"handbill-signup: --form must be one of: {names}\n")
+            return 2
+        form = f"action:{form}"
+    window = cfg.limits.per_ip_window if form == "join" else cfg.actions.per_ip_window
     code = secrets.token_hex(5)
     until = time.time() + args.hours * 3600
     per_ip = args.per_ip or cfg.stall.per_ip
-    store.open_stall(Keyer(cfg.secret_keys[-1])("stall", code), args.form, until, per_ip)
+    store.open_stall(Keyer(cfg.secret_keys[-1])("stall", code), form, until, per_ip)
     say(
         f"stall open for the {args.form} form until {_when(until)}: up to {per_ip} sign-ups "
-        f"per {cfg.limits.per_ip_window // 60} minutes from one network address.\n"
+        f"per {window // 60} minutes from one network address.\n"
         f"Stall code (give it to the volunteers; never print it on a poster): {code}"
     )
     return 0
 
 
+def _actions(cfg: Config, args: argparse.Namespace) -> int:
+    """A petition's export to hand in, or the sweep (what cron or the worker runs)."""
+    from .actions import ActionService, UnknownAction, write_private
+    from .service import SignupService
+
+    actions = ActionService(
+        cfg, SignupService(cfg, SQLiteStore(cfg.state_file), Spool(cfg.spool_dir))
+    )
+    if args.actions_command in ("record", "erase"):
+        return _record(actions, args.slug, erase=args.actions_command == "erase")
+    if args.actions_command == "export":
+        try:
+            text = actions.export(args.slug)
+        except UnknownAction as exc:
+            sys.stderr.write(f"handbill-signup: no petition {exc} in {cfg.actions_folder}\n")
+            return 2
+        if args.out:
+            write_private(args.out, text)
+            say(f"wrote {args.out} (readable by you only)")
+        else:
+            sys.stdout.write(text)
+        return 0
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            sys.stderr.write("handbill-signup: --now must be an ISO date and time\n")
+            return 2
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    r = actions.sweep(now)
+    say(
+        f"pledges decided {r.decided}, outcome mails queued {r.mailed}, addresses erased "
+        f"{r.addresses_erased}, signatures erased {r.signatures_erased}"
+    )
+    return 0
+
+
+def _record(actions, slug: str, erase: bool = False) -> int:
+    """A person asks what we hold (a subject access request) or to be erased: their
+    signature's record, found by the keyed hash of the address read from standard input
+    (never a command-line argument: it would stay in the shell's history)."""
+    import json
+
+    from .validate import FieldErrors, clean_email
+
+    try:
+        email = clean_email(sys.stdin.readline().strip())
+    except FieldErrors:
+        sys.stderr.write("handbill-signup: give one email address on standard input\n")
+        return 2
+    signer = actions.signer(slug, email)
+    found = [s for s in actions.signatures.signatures(slug) if s.signer == signer]
+    if not found:
+        say(f"no signature of {slug} for that address (never signed, withdrawn, or erased)")
+        return 1
+    sig = found[0]
+    if erase:
+        actions.signatures.remove(slug, signer, actions.write_counts)
+        say(f"erased the signature of {slug} for that address; the count went down by one")
+        return 0
+    shown = {"name": sig.name, "district": sig.district, "option": sig.option, **sig.record}
+    say(json.dumps({k: v for k, v in shown.items() if v not in ("", 0)}, indent=2))
+    say(
+        f"To erase it: the withdrawal link, or `handbill-signup actions erase {slug}` with "
+        "the same address on standard input."
+    )
+    return 0
+
+
 def _check(cfg: Config, args: argparse.Namespace) -> int:
+    from .actions import ActionBook
+
     say(f"OK: {cfg.group_name}, list backend {cfg.list.backend}, server at {cfg.public_url}")
+    book = ActionBook(cfg.actions_folder, cfg.actions.timezone)
+    if book.problems:  # the build's own lines: file:line: field: what — fix
+        sys.stderr.write("\n".join(book.problems) + "\n")
+        return 2
+    actions = book.all()
+    if actions:
+        names = ", ".join(f"{a.slug} ({a.kind})" for a in sorted(actions, key=lambda a: a.slug))
+        say(f"actions taking signatures: {names}; counts file {cfg.counts_file}")
     return 0
 
 
@@ -202,9 +297,31 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", "-c", required=True)
         sp.set_defaults(func=_stall)
         if name == "open":
-            sp.add_argument("--form", choices=["join"], default="join")
+            sp.add_argument(
+                "--form",
+                default="join",
+                help="join, or the name of an action (a pledge, petition or poll's file name)",
+            )
             sp.add_argument("--hours", type=float, required=True, help="how long it stays open")
             sp.add_argument("--per-ip", type=int, default=0, help="default: [stall] per_ip")
+    actions = sub.add_parser("actions", help="campaign actions: export, sweep")
+    actions_sub = actions.add_subparsers(dest="actions_command", required=True)
+    export = actions_sub.add_parser("export", help="a petition's confirmed signatures as CSV")
+    export.add_argument("slug", help="the petition's file name without .md")
+    export.add_argument("--out", type=Path, help="write to this file (0600), not the screen")
+    sweep = actions_sub.add_parser("sweep", help="pledge outcomes due, and erasure; for cron")
+    sweep.add_argument("--now", help="act as if it were this time (ISO), for tests")
+    record = actions_sub.add_parser(
+        "record", help="one signer's record (address on standard input): for their requests"
+    )
+    record.add_argument("slug")
+    erase = actions_sub.add_parser(
+        "erase", help="erase one signer's signature (address on standard input)"
+    )
+    erase.add_argument("slug")
+    for sp in (export, sweep, record, erase):
+        sp.add_argument("--config", "-c", required=True)
+        sp.set_defaults(func=_actions)
     spool = sub.add_parser("spool", help="show or drain the mail spool")
     spool_sub = spool.add_subparsers(dest="spool_command", required=True)
     for name, func, text in (

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from handbill_config import ConfigError, SignupConfig, load_signup_config
 from handbill_config.consent import Consent
-from handbill_config.signup import Limits, MailingList, Pages, Smtp, Stall
+from handbill_config.model import StrictModel
+from handbill_config.signup import Actions, Limits, MailingList, Pages, Smtp, Stall
+from handbill_i18n import translations
 
 from .backends import Backend, backend_for
 from .validate import FieldErrors, clean_email, header_safe
@@ -60,6 +62,11 @@ class Config:
     confirm_subject: str
     contact_subject: str
     max_attempts: int
+    actions: Actions  # [actions]: limits, page address, time zone
+    actions_folder: Path
+    counts_file: Path
+    signatures_file: Path  # confirmed signatures, next to the rate-limit counters
+    language: str = "en-GB"  # pages and mails (handbill_i18n); signup.toml's site.language
 
     @property
     def path_prefix(self) -> str:
@@ -67,6 +74,10 @@ class Config:
 
     def page_url(self, name: str) -> str:
         return self.site_url.rstrip("/") + getattr(self.pages, name)
+
+    def action_url(self, slug: str) -> str:
+        """An action's page on the site."""
+        return self.site_url.rstrip("/") + self.actions.page.replace("{slug}", slug)
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
@@ -89,9 +100,11 @@ def config_from_file(
     problems += header_problems(file, contact_inbox)
     privacy_hash, privacy_problems = privacy_sha256(file, base)
     problems += privacy_problems
+    actions_folder = base / file.actions.folder
     if problems:
         raise ConfigError(problems)
     server = file.server
+    words = translations(file.site.language).gettext
     return Config(
         group_name=file.site.group_name,
         mail_from=file.mail.from_,
@@ -118,10 +131,22 @@ def config_from_file(
         proxy_hops=server.proxy_hops,
         ask_name=file.form.ask_name,
         stylesheets=tuple(server.stylesheets),
-        confirm_subject=file.mail.confirm_subject,
-        contact_subject=file.contact.subject,
+        confirm_subject=in_language(file.mail, "confirm_subject", words),
+        contact_subject=in_language(file.contact, "subject", words),
         max_attempts=server.max_attempts,
+        actions=file.actions,
+        actions_folder=actions_folder,
+        counts_file=base / file.actions.counts_file,
+        signatures_file=(base / server.state_file).parent / "signatures.sqlite3",
+        language=file.site.language,
     )
+
+
+def in_language(section: StrictModel, key: str, gettext: Callable[[str], str]) -> str:
+    """A subject as written in signup.toml; left at its default, in the site's language."""
+    value = getattr(section, key)
+    default = type(section).model_fields[key].default
+    return gettext(value) if value == default else value
 
 
 def required(file: SignupConfig) -> list[str]:

@@ -51,6 +51,41 @@ def leave_job(job_id: str, email: str, leave: str) -> Job:
     return Job(id=job_id, kind="mail", purpose="leave link", data=data)
 
 
+def action_confirmation_job(
+    job_id: str, email: str, link: str, withdraw: str, action: Any, page: str
+) -> Job:
+    """An action's confirmation, like `confirmation_job`: the values, built when sent.
+    The action's title and kind are the volunteers' (public), the address the signer's."""
+    data = {
+        "template": "action_confirmation",
+        "to": email,
+        "link": link,
+        "withdraw": withdraw,
+        "kind": action.kind,
+        "title": action.title,
+        "page": page,
+    }
+    return Job(id=job_id, kind="mail", purpose="action confirmation", data=data)
+
+
+def pledge_outcome_job(
+    job_id: str, email: str, action: Any, state: str, count: int, page: str, withdraw: str
+) -> Job:
+    """A pledge's outcome mail to one signer ("on" or "off"), built when sent."""
+    data = {
+        "template": "pledge_outcome",
+        "to": email,
+        "title": action.title,
+        "pledge": action.pledge,
+        "threshold": action.threshold,
+        "state": state,
+        "count": count,
+        "page": page,
+        "withdraw": withdraw,
+    }
+    return Job(id=job_id, kind="mail", purpose="pledge outcome", data=data)
+
+
 def render(cfg: Config, job: Job) -> dict[str, Any]:
     """The SMTP delivery (sender, recipients, raw message) a "mail" job stands for: the
     same message the request used to build, with the job id as Message-ID and the time
@@ -62,6 +97,10 @@ def render(cfg: Config, job: Job) -> dict[str, Any]:
         )
     elif template == "leave":
         msg = messages.leave_link(cfg, data["to"], data["leave"], job.id, job.created)
+    elif template == "action_confirmation":
+        msg = messages.action_confirmation(cfg, data, job.id, job.created)
+    elif template == "pledge_outcome":
+        msg = messages.pledge_outcome(cfg, data, job.id, job.created)
     else:
         raise ValueError("unknown mail template")
     return mail_job(job.id, job.purpose, msg, cfg.mail_from).data

@@ -7,7 +7,9 @@ to make a "legitimate" opt-in mail carry their ads).
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import policy as email_policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
@@ -15,10 +17,19 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from handbill_i18n import N_, translations
+
 from . import __version__
 
 if TYPE_CHECKING:
     from .config import Config
+
+# signup.toml's default subjects (handbill_config.signup): left as they are, they are sent in
+# the site's language (signup_server.config.in_language).
+DEFAULT_SUBJECTS = (
+    N_("Please confirm you want to join our mailing list"),
+    N_("Message from the website contact form"),
+)
 
 METHOD = "web form (unticked consent checkbox) + email confirmation (double opt-in)"
 
@@ -85,23 +96,35 @@ def confirmation(
     # Built by the spool worker from the request's small record (jobs.confirmation_job),
     # with the request's time as Date, so every attempt sends the same bytes.
     msg = _base(cfg, _address(email), cfg.confirm_subject, msg_id, date)
+    _ = translations(cfg.language).gettext
     hours = cfg.token_max_age // 3600
-    leave_text = f"Already on our list and want to leave? {leave}\n\n" if leave else ""
     if leave:
         add_unsubscribe(msg, leave)
-    msg.set_content(
-        f"Hello,\n\n"
-        f"Someone, hopefully you, asked to join {cfg.list.name} from {cfg.group_name}.\n\n"
-        f"To confirm, open this link and press the button on the page:\n\n{link}\n\n"
-        f"The link works for {hours} hours.\n\n"
-        f"If this wasn't you, ignore this email: you won't be added, and we won't email you "
-        f"again.\n\n"
-        f"{leave_text}"
-        f"How we look after your details: {cfg.page_url('privacy')}\n"
-        f"Questions? Write to {cfg.contact_inbox}\n\n"
-        f"{cfg.group_name}\n"
-    )
+    parts = [
+        _("Hello,"),
+        _("Someone, hopefully you, asked to join %(list)s from %(group)s.")
+        % {"list": cfg.list.name, "group": cfg.group_name},
+        _("To confirm, open this link and press the button on the page:") + f"\n\n{link}",
+        _("The link works for %(hours)s hours.") % {"hours": hours},
+        _(
+            "If this wasn't you, ignore this email: you won't be added, and we won't email "
+            "you again."
+        ),
+    ]
+    if leave:
+        parts.append(_("Already on our list and want to leave? %(link)s") % {"link": leave})
+    parts.append(_footer(cfg, _))
+    msg.set_content("\n\n".join(parts))
     return msg
+
+
+def _footer(cfg: Config, _: Callable[[str], str]) -> str:
+    return (
+        _("How we look after your details: %(url)s") % {"url": cfg.page_url("privacy")}
+        + "\n"
+        + _("Questions? Write to %(email)s") % {"email": cfg.contact_inbox}
+        + f"\n\n{cfg.group_name}\n"
+    )
 
 
 def add_unsubscribe(msg: EmailMessage, leave: str) -> None:
@@ -115,18 +138,22 @@ def add_unsubscribe(msg: EmailMessage, leave: str) -> None:
 def leave_link(
     cfg: Config, email: str, leave: str, msg_id: str, date: float | None = None
 ) -> EmailMessage:
-    msg = _base(cfg, _address(email), f"Leave {cfg.list.name}", msg_id, date)
+    _ = translations(cfg.language).gettext
+    subject = _("Leave %(list)s") % {"list": cfg.list.name}
+    msg = _base(cfg, _address(email), subject, msg_id, date)
     add_unsubscribe(msg, leave)
-    msg.set_content(
-        f"Hello,\n\n"
-        f"Someone, hopefully you, asked on our website to take this address off "
-        f"{cfg.list.name} from {cfg.group_name}.\n\n"
-        f"To leave, open this link and press the button on the page:\n\n{leave}\n\n"
-        f"If this wasn't you, ignore this email: nothing changes.\n\n"
-        f"How we look after your details: {cfg.page_url('privacy')}\n"
-        f"Questions? Write to {cfg.contact_inbox}\n\n"
-        f"{cfg.group_name}\n"
-    )
+    parts = [
+        _("Hello,"),
+        _(
+            "Someone, hopefully you, asked on our website to take this address off "
+            "%(list)s from %(group)s."
+        )
+        % {"list": cfg.list.name, "group": cfg.group_name},
+        _("To leave, open this link and press the button on the page:") + f"\n\n{leave}",
+        _("If this wasn't you, ignore this email: nothing changes."),
+        _footer(cfg, _),
+    ]
+    msg.set_content("\n\n".join(parts))
     return msg
 
 
@@ -232,6 +259,9 @@ def refusal_summary(cfg: Config, day: str, counts: dict[str, int], msg_id: str) 
         "global": "over the hourly cap for all confirmations",
         "leave-ip": "too many leave requests from one network address",
         "leave-address": "a second leave link to one address within the day",
+        "action-ip": "too many signatures of one action from one network address",
+        "action-address": "a second signature confirmation to one address within the day",
+        "action-global": "over an action's hourly cap for confirmations",
     }
     lines = "\n".join(f"  {n:5d}  {names[k]}" for k, n in counts.items() if n)
     msg.set_content(
@@ -253,5 +283,139 @@ def delivery_failed(
         f"{error}\n\nNothing is lost: it is kept on the server. Ask whoever runs the server to "
         f"run `handbill-signup spool show`, fix the cause, then "
         f"`handbill-signup spool drain --retry-failed`.\n"
+    )
+    return msg
+
+
+# --- Campaign actions (signup_server/actions.py) ------------------------------------------
+
+ACTION_METHOD = "web form on the action's page + email confirmation (double opt-in)"
+ACTION_JOIN_METHOD = (
+    "separate unticked 'keep me informed' box on an action's form + email confirmation "
+    "(double opt-in)"
+)
+
+
+def gettext_for(cfg: Config):
+    """The supporter's words in the site's language (English until a catalogue ships)."""
+    return translations(cfg.language).gettext
+
+
+def signature_record(
+    cfg: Config, action, signing, signer: str, confirmed_at: str
+) -> dict[str, str]:
+    """The record of one signature, with the ICO's fields: who (a keyed hash of the
+    address, never the address; the name is kept beside it while the action needs it),
+    when, what wording and version, how, and how to withdraw."""
+    wording = action_wording(action)
+    return {
+        "who": f"signer {signer.split(':')[-1]} (keyed hash of the email address)",
+        "action": action.slug,
+        "kind": action.kind,
+        "controller": cfg.group_name,
+        "requested_at": signing.requested_at,
+        "confirmed_at": confirmed_at,
+        "wording_version": str(signing.version),
+        "wording_sha256": hashlib.sha256(wording.encode("utf-8")).hexdigest(),
+        "wording": wording,
+        "method": ACTION_METHOD,
+        "keep_informed": "yes (separate consent, handed to the list)"
+        if signing.keep_informed
+        else "no",
+        "form_url": cfg.action_url(action.slug),
+        "privacy_notice_url": cfg.page_url("privacy"),
+        "privacy_notice_version": cfg.privacy_version,
+        "withdraw_how": "the withdrawal link in the confirmation email",
+        "handler": f"handbill-signup {__version__}",
+    }
+
+
+def action_wording(action) -> str:
+    """What the signer put their name to: the statement the counter counts."""
+    if action.kind == "pledge":
+        place = f" {action.place}" if action.place else ""
+        return (
+            f"I will {action.pledge}, but only if {action.threshold}{place} will too "
+            f"(deadline {action.deadline.isoformat()})."
+        )
+    if action.kind == "petition":
+        return f"To {action.target}: {action.body.strip()}"
+    return f"{action.question} ({' | '.join(action.options)})"
+
+
+def action_confirmation(
+    cfg: Config, data: dict[str, str], msg_id: str, date: float | None = None
+) -> EmailMessage:
+    """The mail that asks a signer to confirm, with the link to take it back later. No
+    visitor text in it (not even their name), as for the join confirmation."""
+    _ = gettext_for(cfg)
+    if data["kind"] == "poll":
+        subject = _("Please confirm your vote: %(title)s")
+        ask = _("Someone, hopefully you, voted in our poll “%(title)s” from %(group)s.")
+        button = _("To make your vote count, open this link and press the button on the page:")
+    else:
+        subject = _("Please confirm your signature: %(title)s")
+        ask = _("Someone, hopefully you, signed “%(title)s” from %(group)s.")
+        button = _("To make your signature count, open this link and press the button on the page:")
+    values = {"title": data["title"], "group": cfg.group_name}
+    msg = _base(cfg, _address(data["to"]), subject % values, msg_id, date)
+    hours = cfg.token_max_age // 3600
+    ignore = _(
+        "If this was not you, ignore this email: nothing is counted, and we will not "
+        "email you again."
+    )
+    msg.set_content(
+        f"{_('Hello,')}\n\n{ask % values}\n\n{button}\n\n{data['link']}\n\n"
+        f"{_('The link works for %(hours)s hours.') % {'hours': hours}}\n\n"
+        f"{ignore}\n\n"
+        f"{_('If you change your mind after confirming, this link takes it back:')}\n"
+        f"{data['withdraw']}\n\n"
+        f"{_('About this action: %(url)s') % {'url': data['page']}}\n"
+        f"{_footer(cfg, _)}"
+    )
+    return msg
+
+
+def pledge_outcome(cfg: Config, data: dict, msg_id: str, date: float | None = None) -> EmailMessage:
+    """The one mail a pledge's signer gets after confirming: it's on, or it's off. Sent to
+    the pledge's signers as a list, so with RFC 8058 unsubscribe (the withdrawal link)."""
+    _ = gettext_for(cfg)
+    values = {
+        "title": data["title"],
+        "pledge": data["pledge"],
+        "count": data["count"],
+        "threshold": data["threshold"],
+        "group": cfg.group_name,
+    }
+    ngettext = translations(cfg.language).ngettext
+    if data["state"] == "on":
+        subject = _("It's on: %(title)s") % values
+        body = (
+            ngettext(
+                "%(count)s person signed the pledge, and %(threshold)s were needed: it's on. "
+                "Now is the time to do what we pledged together: %(pledge)s.",
+                "%(count)s people signed the pledge, and %(threshold)s were needed: it's on. "
+                "Now is the time to do what we pledged together: %(pledge)s.",
+                data["count"],
+            )
+            % values
+        )
+        after = _("What to do next, step by step:")
+    else:
+        subject = _("It's off: %(title)s") % values
+        body = (
+            _(
+                "The deadline has passed and %(count)s of the %(threshold)s people needed signed "
+                "the pledge, so it's off: you don't need to do anything. Thank you for signing."
+            )
+            % values
+        )
+        after = _("What happens now:")
+    msg = _base(cfg, _address(data["to"]), subject, msg_id, date)
+    add_unsubscribe(msg, data["withdraw"])
+    msg.set_content(
+        f"{_('Hello,')}\n\n{body}\n\n{after} {data['page']}\n\n"
+        f"{_('This is the only email about this pledge: we have now deleted your address.')}\n\n"
+        f"{_footer(cfg, _)}"
     )
     return msg

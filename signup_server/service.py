@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
 
+from handbill_i18n import N_
+
 from . import messages
 from .config import Config
 from .jobs import confirmation_job, handoff_jobs, leave_job, mail_job, withdrawal_jobs
@@ -59,6 +61,26 @@ class Visitor:
 OK = Outcome(Status.OK)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The counters one kind of mail to a visitor is limited by (`_may_confirm`): the
+    counter kinds' prefix, the value prefix (an action's slug), and the limits."""
+
+    prefix: str  # "" (join), "leave-", "action-"
+    per_ip: int
+    ip_window: float
+    per_address: int
+    address_window: float
+    cap: int
+    cap_kind: str  # the hourly cap's counter
+    cap_value: str
+    cap_name: str  # for the keeper's alert: "confirmations", ...
+    within: str = ""  # e.g. an action's slug: its counters are its own
+
+    def key(self, value: str) -> str:
+        return f"{self.within}:{value}" if self.within else value
+
+
 def client_key(ip: str) -> str:
     """One IPv6 visitor has a whole /64 to pick addresses from: limit the network."""
     try:
@@ -79,6 +101,22 @@ class SignupService:
         self.spool = spool
         self.key = Keyer(cfg.secret_keys[-1])
         self.tokens = Tokens(cfg.secret_keys, cfg.token_max_age, cfg.leave_max_age)
+        limits = cfg.limits
+        # Join and leave mail share the hourly cap, each has its own per-IP and address limits.
+        self.join_scope, self.leave_scope = (
+            Scope(
+                prefix,
+                limits.per_ip,
+                limits.per_ip_window,
+                limits.per_address,
+                limits.per_address_window,
+                limits.confirmations_per_hour,
+                "global",
+                "confirmations",
+                "confirmations",
+            )
+            for prefix in ("", "leave-")
+        )
         own = urlsplit(cfg.public_url)
         self.origins = {*cfg.site_origins, f"{own.scheme}://{own.netloc}"}
 
@@ -151,10 +189,12 @@ class SignupService:
         except FieldErrors as exc:
             errors.update(exc.errors)
         if fields.get("consent") != "yes":
-            errors["consent"] = "Tick the box to say you agree to join the list."
+            errors["consent"] = N_("Tick the box to say you agree to join the list.")
         version = fields.get("consent_version", "")
         if not header_safe(version) or self.cfg.consent.get(version) is None:
-            errors["consent_version"] = "The form is out of date: reload the page and try again."
+            errors["consent_version"] = N_(
+                "The form is out of date: reload the page and try again."
+            )
         if errors:
             return None, errors
         return Pending(email, name, version, messages.utcnow()), {}
@@ -197,11 +237,18 @@ class SignupService:
         return f"{self.cfg.public_url}/leave?t={self.tokens.make_leave(email)}"
 
     def _hold_count_queue(
-        self, job, ip: str, email: str, what: str, stall: tuple[str, int] | None = None
+        self,
+        job,
+        ip: str,
+        email: str,
+        what: str,
+        stall: tuple[str, int] | None = None,
+        scope: Scope | None = None,
     ) -> Outcome:
         try:
             self.spool.hold(job)
-            allowed = self._may_confirm(ip, email, held_mark(self.key, job.id), what, stall)
+            mark = held_mark(self.key, job.id)
+            allowed = self._may_confirm(ip, email, mark, what, stall, scope)
             if allowed:
                 self.spool.release(job)
             else:
@@ -216,30 +263,41 @@ class SignupService:
         return OK
 
     def _may_confirm(
-        self, ip: str, email: str, mark: str, purpose: str, stall: tuple[str, int] | None = None
+        self,
+        ip: str,
+        email: str,
+        mark: str,
+        purpose: str,
+        stall: tuple[str, int] | None = None,
+        scope: Scope | None = None,
     ) -> bool:
-        """The three limits on mail to a visitor's address (confirmations and leave links
-        counted apart, so asking to leave never uses up a day's join mail), counted in one
-        store transaction. A check after one that said no is done on a decoy key, so a
+        """The three limits on mail to a visitor's address, counted in one store
+        transaction, each in its scope's own counters (join, leave and each action apart:
+        asking to leave or signing a petition never uses up a day's join mail, nor the
+        list's hourly cap). A check after one that said no is done on a decoy key, so a
         limited answer costs the same store work as a sent one."""
-        limits = self.cfg.limits
-        what, cap = "confirmations", limits.confirmations_per_hour
-        prefix = "" if purpose == "confirmation" else "leave-"
-        ip_check = (f"{prefix}ip", client_key(ip), limits.per_ip, limits.per_ip_window)
+        if scope is None:
+            scope = self.join_scope if purpose == "confirmation" else self.leave_scope
+        ip_check = (f"{scope.prefix}ip", scope.key(client_key(ip)), scope.per_ip, scope.ip_window)
         if stall is not None:
             # The stall's own, higher per-IP limit, counted apart from the network's usual
             # one; the per-address limit and the hourly cap stay as they are.
             stall_key, per_ip = stall
-            ip_check = ("ip", f"{stall_key}:{client_key(ip)}", per_ip, limits.per_ip_window)
+            ip_check = (
+                f"{scope.prefix}ip",
+                f"{stall_key}:{client_key(ip)}",
+                per_ip,
+                scope.ip_window,
+            )
         checks = (
             ip_check,
             (
-                f"{prefix}address",
-                mailbox_key(email),
-                limits.per_address,
-                limits.per_address_window,
+                f"{scope.prefix}address",
+                scope.key(mailbox_key(email)),
+                scope.per_address,
+                scope.address_window,
             ),
-            ("global", what, cap, 3600),
+            (scope.cap_kind, scope.cap_value, scope.cap, 3600),
         )
         keys = [(self.key(kind, value), limit, window) for kind, value, limit, window in checks]
         # Counted per day and limit, for the keeper's daily summary (numbers only).
@@ -249,8 +307,8 @@ class SignupService:
         if passed == len(checks):
             return True
         kind = checks[passed][0]
-        if kind == "global":
-            self._cap_reached(what, cap)
+        if kind == scope.cap_kind:
+            self._cap_reached(scope.cap_name, scope.cap)
         else:
             log.info("rate limit %s reached for %s", kind, keys[passed][0][:16])
         return False

@@ -99,7 +99,16 @@ def held_mark(keyer: Keyer, job_id: str) -> str:
 
 
 # The limits the keeper's daily summary counts refusals of (service._may_confirm's kinds).
-REFUSAL_KINDS = ("ip", "address", "global", "leave-ip", "leave-address")
+REFUSAL_KINDS = (
+    "ip",
+    "address",
+    "global",
+    "leave-ip",
+    "leave-address",
+    "action-ip",
+    "action-address",
+    "action-global",
+)
 
 
 def refusal_key(keyer: Keyer, day: str, kind: str) -> str:

@@ -27,6 +27,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 CONFIRM = "handbill.signup.confirm.v2"
 LEAVE = "handbill.signup.leave.v1"
+ACTION_CONFIRM = "handbill.actions.confirm.v1"
+ACTION_WITHDRAW = "handbill.actions.withdraw.v1"
 LEGACY_SALT = "handbill.signup.confirm.v1"  # itsdangerous links, readable until they expire
 MAX_TOKEN = 1024
 
@@ -39,6 +41,21 @@ class Pending:
     requested_at: str
     # Set when read: the same for every copy of one link whichever key reads it, so a
     # replay is recognised even after a key was added; a hash, so it shows no address.
+    link_id: str = ""
+
+
+@dataclass(frozen=True)
+class Signing:
+    """A signature waiting for its confirmation: what the action's confirmation link holds."""
+
+    slug: str
+    email: str
+    name: str
+    district: str
+    option: int  # a poll's choice, 1-based; 0 for other kinds
+    keep_informed: bool  # the separate "also keep me informed" box was ticked
+    version: int  # the action's wording version the signer saw
+    requested_at: str
     link_id: str = ""
 
 
@@ -108,6 +125,9 @@ class Tokens:
         self._clock = clock
         self._confirm = Sealer(secret_keys, CONFIRM, max_age, clock)
         self._leave = Sealer(secret_keys, LEAVE, leave_max_age or max_age, clock)
+        self._action = Sealer(secret_keys, ACTION_CONFIRM, max_age, clock)
+        # A withdrawal link works for as long as a leave link (the data is erased sooner).
+        self._withdraw = Sealer(secret_keys, ACTION_WITHDRAW, leave_max_age or max_age, clock)
         self._legacy = URLSafeTimedSerializer(list(secret_keys), salt=LEGACY_SALT)
 
     def make(self, pending: Pending) -> str:
@@ -149,6 +169,50 @@ class Tokens:
         if not isinstance(email, str) or not email:
             raise InvalidToken("malformed")
         return email, link_id
+
+    def make_signing(self, s: Signing) -> str:
+        """An action's confirmation link: sealed like a join link, for its own purpose."""
+        return self._action.seal(
+            {
+                "a": s.slug,
+                "e": s.email,
+                "n": s.name,
+                "d": s.district,
+                "o": s.option,
+                "k": int(s.keep_informed),
+                "v": s.version,
+                "rq": s.requested_at,
+            }
+        )
+
+    def read_signing(self, token: str) -> Signing:
+        data, link_id = self._action.open(token)
+        try:
+            return Signing(
+                str(data["a"]),
+                str(data["e"]),
+                str(data.get("n", "")),
+                str(data.get("d", "")),
+                int(data.get("o", 0)),
+                bool(data.get("k", 0)),
+                int(data["v"]),
+                str(data["rq"]),
+                link_id,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidToken("malformed") from exc
+
+    def make_withdraw(self, slug: str, signer: str) -> str:
+        """A withdrawal link: the action and the signer's keyed hash, never the address."""
+        return self._withdraw.seal({"a": slug, "p": signer})
+
+    def read_withdraw(self, token: str) -> tuple[str, str, str]:
+        """The action, the signer's keyed hash, and the link id."""
+        data, link_id = self._withdraw.open(token)
+        slug, signer = data.get("a"), data.get("p")
+        if not (isinstance(slug, str) and isinstance(signer, str) and slug and signer):
+            raise InvalidToken("malformed")
+        return slug, signer, link_id
 
 
 def _pending(data: object, link_id: str) -> Pending:

@@ -14,9 +14,11 @@ from urllib.parse import parse_qsl
 
 from email_validator import EmailNotValidError, validate_email
 
+from handbill_i18n import N_
+
 MAX_EMAIL = 254
 MAX_NAME = 100
-MAX_MESSAGE = 5000
+MAX_MESSAGE = 5000  # the message below says it in words
 HEADER_FORBIDDEN = ("\r", "\n", "\0", "=?")
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
@@ -119,16 +121,18 @@ def clean_email(value: str) -> str:
     every request, and a wrong domain only costs one bounced confirmation."""
     # Check before stripping: a trailing newline is an injection attempt, not a typo.
     if not header_safe(value):
-        raise FieldErrors({"email": "Enter a valid email address, like name@example.org."})
+        raise FieldErrors({"email": N_("Enter a valid email address, like name@example.org.")})
     value = value.strip(" \t")
     if not value:
-        raise FieldErrors({"email": "Enter your email address."})
+        raise FieldErrors({"email": N_("Enter your email address.")})
     if len(value) > MAX_EMAIL:
-        raise FieldErrors({"email": "Enter a valid email address, like name@example.org."})
+        raise FieldErrors({"email": N_("Enter a valid email address, like name@example.org.")})
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise FieldErrors({"email": "Enter a valid email address, like name@example.org."}) from exc
+        raise FieldErrors(
+            {"email": N_("Enter a valid email address, like name@example.org.")}
+        ) from exc
     # An address typed in ASCII stays ASCII (`xn--` domains are not turned into Unicode):
     # a relay without SMTPUTF8 refuses Unicode addresses, and the visitor typed none.
     if value.isascii() and result.ascii_email:
@@ -151,10 +155,10 @@ def mailbox_key(email: str) -> str:
 
 def clean_name(value: str) -> str:
     if not header_safe(value) or not value.isprintable():
-        raise FieldErrors({"name": "Enter your name without line breaks or special codes."})
+        raise FieldErrors({"name": N_("Enter your name without line breaks or special codes.")})
     value = value.strip()
     if len(value) > MAX_NAME:
-        raise FieldErrors({"name": "Enter your name without line breaks or special codes."})
+        raise FieldErrors({"name": N_("Enter your name without line breaks or special codes.")})
     return value
 
 
@@ -162,7 +166,7 @@ def clean_message(value: str) -> str:
     # The message goes in the mail body, never a header: line breaks are fine, NUL is not.
     value = value.replace("\r\n", "\n").strip()
     if not value:
-        raise FieldErrors({"message": "Enter your message."})
+        raise FieldErrors({"message": N_("Enter your message.")})
     if len(value) > MAX_MESSAGE or "\0" in value:
-        raise FieldErrors({"message": f"Keep your message under {MAX_MESSAGE} characters."})
+        raise FieldErrors({"message": N_("Keep your message under 5,000 characters.")})
     return value

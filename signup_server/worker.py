@@ -36,6 +36,8 @@ COUNTERS_KEPT = 7 * 86400  # seconds a rate-limit hit is kept at least
 # Delivered jobs whose done markers are made durable together (Spool.commit_done): the most
 # mail a power cut can make the worker send twice.
 DONE_BATCH = 50
+# Seconds between looks for campaign actions' due work (pledge outcomes, erasure).
+SWEEP_EVERY = 60
 
 
 class TemporaryError(Exception):
@@ -203,6 +205,7 @@ class Worker:
         self.store = store  # purged hourly, if given
         self._delivered: list[Job] = []  # marked done, not yet committed
         self._keyer = Keyer(cfg.secret_keys[-1])
+        self._actions = None  # ActionService, made on the first sweep
 
     def recover(self) -> dict[str, int]:
         """Put back or remove what crashed servers and workers left in the spool (see
@@ -309,12 +312,35 @@ class Worker:
         msg = messages.refusal_summary(self.cfg, day, counts, job_id)
         return self.spool.put(mail_job(job_id, "alert", msg, self.cfg.mail_from))
 
+    def sweep_actions(self, now=None):
+        """Campaign actions' due work (actions.ActionService.sweep): pledge outcome mails
+        queued here go out in this worker's next pass. None if it could not be done."""
+        from .actions import ActionService
+        from .service import SignupService
+        from .store import MemoryStore
+
+        try:
+            if self._actions is None:
+                signup = SignupService(self.cfg, self.store or MemoryStore(), self.spool)
+                self._actions = ActionService(self.cfg, signup)
+            result = self._actions.sweep(now)
+        except Exception as exc:  # the mail must keep flowing; the type only (no data)
+            log.error("actions sweep failed: %s", type(exc).__name__)
+            return None
+        if any(vars(result).values()):
+            log.info("actions sweep: %s", result)
+        return result
+
     def run_forever(self, poll: float = 2.0, stop=None) -> None:
         self.recover()
-        last_purge = time.time()
+        last_purge = last_sweep = time.time()
         self.tidy()
         self.send_refusal_summary()
+        self.sweep_actions()
         while stop is None or not stop.is_set():
+            if time.time() - last_sweep > SWEEP_EVERY:
+                self.sweep_actions()
+                last_sweep = time.time()
             self.run_once()
             if time.time() - last_purge > 3600:
                 self.recover()

@@ -38,6 +38,7 @@ MAGIC = (
 # Browsers look at a picture's first bytes, not its name: a PNG named .jpg still shows.
 SHOWABLE = ("jpeg", "png", "gif", "webp", "svg")
 BIG_PICTURE = 1_000_000  # bytes; the guide asks for about 300 KB
+RESIZED = ("jpeg", "png", "webp")  # what handbill_images publishes in phone-sized copies
 
 
 def unread_files(
@@ -47,24 +48,31 @@ def unread_files(
     root = settings["PATH"]
     used = read | set(context.get("generated_content", {})) | set(context.get("static_content", {}))
     places = Places(settings)
+    # handbill_images publishes photos in phone-sized copies: a big one is no problem then.
+    resized = any(str(name).endswith("handbill_images") for name in settings.get("PLUGINS") or ())
     problems: list[Problem] = []
     for rel in walk(root, settings.get("IGNORE_FILES", ["**/.*"])):
         place = places.of(rel)
         if place == "events":
             problems += _event_folder(rel)
+        elif place == "actions" and _ext(rel) == "md":
+            continue  # handbill_actions reads every .md there and reports its own mistakes
         elif place == "static":
-            problems += _picture(root, rel) if _ext(rel) in PICTURES + UNSHOWABLE else []
+            problems += _picture(root, rel, resized) if _ext(rel) in PICTURES + UNSHOWABLE else []
         elif rel not in used:
             problems += _unread(rel, place)
     return problems + _copies(read)
 
 
 class Places:
-    """Which folder of the site a path is in: posts, pages, events, static or elsewhere."""
+    """Which folder of the site a path is in: posts, pages, events, actions, static or
+    elsewhere."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         events = settings.get("HANDBILL_EVENTS", {}).get("path", ["events"])
+        actions = (settings.get("HANDBILL_ACTIONS") or {}).get("folder", "actions")
         self.folders = [
+            (actions, "actions"),
             *((p, "events") for p in ([events] if isinstance(events, str) else events)),
             *((p, "posts") for p in settings.get("ARTICLE_PATHS", [])),
             *((p, "pages") for p in settings.get("PAGE_PATHS", [])),
@@ -129,7 +137,7 @@ def _unread(rel: str, place: str) -> list[Problem]:
     stem = _stem(rel)
     if kind == "backup":
         return [_backup_copy(rel)]
-    if kind == "post" and place in ("posts", "pages"):
+    if kind == "post" and place in ("posts", "pages", "actions"):
         return [
             Problem(
                 rel,
@@ -245,7 +253,7 @@ def _event_folder(rel: str) -> list[Problem]:
     ]
 
 
-def _picture(root: str, rel: str) -> list[Problem]:
+def _picture(root: str, rel: str, resized: bool = False) -> list[Problem]:
     ext = _ext(rel)
     name = PurePosixPath(rel).name
     if ext in UNSHOWABLE:
@@ -301,7 +309,7 @@ def _picture(root: str, rel: str) -> list[Problem]:
                 WARNING,
             )
         )
-    if size > BIG_PICTURE:
+    if size > BIG_PICTURE and not (resized and actual in RESIZED):
         problems.append(
             Problem(
                 rel,

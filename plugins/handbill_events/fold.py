@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from icalendar import Component
+from icalendar import Component, vCalAddress
 
 # icalendar folds before a character that would bring a line to `LIMIT` octets, so lines
 # carry at most 74 octets (continuation lines 74 after their leading space): within
@@ -160,6 +160,9 @@ def _key(kind: type, name: str, value: Any) -> tuple[Any, ...] | None:
         return (kind, name, date, value.isoformat())
     if isinstance(value, (str, int, float)):
         return (kind, name, type(value), value)
+    if isinstance(value, vCalAddress):
+        # ORGANIZER: the same on every VEVENT of a build, encoded once.
+        return (kind, name, vCalAddress, str(value), tuple(sorted(value.params.items())))
     if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
         return (kind, name, type(value), tuple((type(v), v) for v in value))
     return None

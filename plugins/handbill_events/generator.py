@@ -152,9 +152,10 @@ class EventsGenerator(Generator):
                 has_upcoming=bool(event.upcoming(cfg.now)),
                 add_links=present.add_links(nxt, cfg) if nxt else {},
                 osm=present.osm_link(nxt) if nxt else "",
+                access=present.occ_access(nxt) if nxt else None,
                 subscribe=present.subscribe_links(
                     f"calendar/{event.category_slug}.ics",
-                    f"{cfg.calendar_name}: {event.spec.category}",
+                    ics.calendar_title(cfg, event.spec.category),
                     cfg,
                 ),
                 subscribe_all=self.context["events_subscribe"],
@@ -190,7 +191,7 @@ class EventsGenerator(Generator):
             (year, list(items)) for year, items in groupby(past, key=lambda o: o.day.year)
         ]
         feed = f"calendar/{slug}.ics" if slug else "calendar.ics"
-        label = f"{cfg.calendar_name}: {category}" if category else cfg.calendar_name
+        label = ics.calendar_title(cfg, category or "")
         self._write(
             writer,
             save_as,

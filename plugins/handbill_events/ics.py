@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event as VEvent
+from icalendar import Calendar, Event as VEvent, vCalAddress, vText
+
+from handbill_i18n import translations
 
 from . import fold
 from .fold import Lines
@@ -74,8 +76,30 @@ def _until(event: Event, last: date) -> date | datetime:
 def _description(event: Event, occ: Occurrence) -> str:
     parts = [occ.note, occ.summary, event.description_text]
     if occ.online:
-        parts.append(f"Join online: {occ.online}")
+        join = translations(event.lang).gettext("Join online: %(url)s")
+        parts.append(join % {"url": occ.online})
     return "\n\n".join(p for p in parts if p)
+
+
+def organizer(settings: EventSettings) -> vCalAddress | None:
+    """The group's public contact as ORGANIZER, or None when the group gives none.
+
+    Under METHOD:PUBLISH, RFC 5546 (section 3.2.1) requires ORGANIZER in every VEVENT;
+    libical's restriction checker (Evolution, GNOME Calendar) flags each event without one.
+    With no address the calendars leave METHOD out instead (see `_calendar`): a plain
+    RFC 5545 calendar needs no organiser."""
+    if not settings.organizer_email:
+        return None
+    return vCalAddress.new(settings.organizer_email, cn=settings.sitename or None)
+
+
+def _worded(text: str, event: Event) -> str | vText:
+    """Text with the language it is written in (RFC 5545 LANGUAGE, the site's DEFAULT_LANG).
+    English, the default the calendar apps assume, is left unmarked: the same bytes as
+    before for English sites."""
+    if event.lang.split("-")[0].lower() == "en":
+        return text
+    return vText(text, params={"LANGUAGE": event.lang})
 
 
 def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[tuple[str, Any]]:
@@ -86,16 +110,19 @@ def _properties(event: Event, occ: Occurrence, settings: EventSettings) -> list[
         ("dtstamp", stamp),
         ("last-modified", stamp),
         ("sequence", event.sequence),
-        ("summary", occ.title),
+        ("summary", _worded(occ.title, event)),
         ("dtstart", occ.start),
         ("dtend", occ.end),
         ("status", _status(occ.status)),
     ]
+    contact = organizer(settings)
+    if contact is not None:
+        props.append(("organizer", contact))
     description = _description(event, occ)
     if description:
-        props.append(("description", description))
+        props.append(("description", _worded(description, event)))
     if occ.place:
-        props.append(("location", occ.place))
+        props.append(("location", _worded(occ.place, event)))
     if occ.location and occ.location.geo:
         props.append(("geo", occ.location.geo))
     props.append(("url", f"{settings.public_url}/{event.url}"))
@@ -204,7 +231,10 @@ def _calendar(name: str | None, description: str, url: str, settings: EventSetti
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    if settings.organizer_email:
+        # PUBLISH, never REQUEST (Outlook would treat the feed as an invitation); only with
+        # an ORGANIZER in every VEVENT, which RFC 5546 requires under any METHOD.
+        cal.add("method", "PUBLISH")
     if name:
         # A feed to subscribe to; single-event files leave the name out so that Outlook
         # adds the event to the user's calendar instead of creating a new calendar.
@@ -224,6 +254,35 @@ def _calendar(name: str | None, description: str, url: str, settings: EventSetti
     return cal
 
 
+def category_label(category: str) -> str:
+    """A category as a heading: "meetings" -> "Meetings"; a name written with capitals
+    ("NHS campaigns", "GP surgeries") is kept as the volunteer wrote it."""
+    if category.islower():
+        return category[:1].upper() + category[1:]
+    return category
+
+
+def calendar_title(settings: EventSettings, category: str = "") -> str:
+    """A calendar's name in subscribers' apps (NAME and X-WR-CALNAME), and in the
+    subscribe links: "Anytown Save Our NHS: Meetings" for a category."""
+    if not category:
+        return settings.calendar_name
+    return f"{settings.calendar_name}: {category_label(category)}"
+
+
+def calendar_description(settings: EventSettings, category: str = "") -> str:
+    """A calendar's description (RFC 7986 DESCRIPTION and X-WR-CALDESC), in the site's
+    language: apps show it under the name when someone subscribes."""
+    _ = translations(settings.lang).gettext
+    site = settings.sitename or settings.calendar_name
+    if not category:
+        return _("Events of %(site)s") % {"site": site}
+    return _("%(category)s: events of %(site)s") % {
+        "category": category_label(category),
+        "site": site,
+    }
+
+
 def build_calendars(
     events: list[Event], settings: EventSettings, writer: CalendarWriter | None = None
 ) -> dict[str, bytes]:
@@ -233,15 +292,16 @@ def build_calendars(
     made = {
         "calendar.ics": writer.calendar(
             events,
-            name=settings.calendar_name,
-            description=f"Events of {settings.sitename}".strip(),
+            name=calendar_title(settings),
+            description=calendar_description(settings),
             url=f"{settings.public_url}/events/",
         )
     }
     for name, slug in categories(events):
         made[f"calendar/{slug}.ics"] = writer.calendar(
             [e for e in events if e.category_slug == slug],
-            name=f"{settings.calendar_name}: {name}",
+            name=calendar_title(settings, name),
+            description=calendar_description(settings, name),
             url=f"{settings.public_url}/events/category/{slug}/",
         )
     for event in events:

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from handbill_i18n import translations
+from handbill_i18n.dates import date_words
+
 from .description import Rendered, plain_text, render
 from .moments import Moment, localise, to_utc
 from .rule_dates import rule_dates
@@ -126,6 +129,7 @@ class Event:
     save_as: str = ""
     ics_url: str = ""
     ics_save_as: str = ""
+    lang: str = "en-GB"  # the site's DEFAULT_LANG: the words and dates pages show
 
     # What templates read of the file itself (the rest through `event.spec`).
     @property
@@ -168,7 +172,9 @@ class Event:
     def content_hash(self) -> str:
         """A digest of everything a subscriber could see; drives SEQUENCE."""
         data = asdict(self.spec)
-        for volatile in ("source", "line", "field_lines", "announced"):
+        # `access:` is on the page, not in the calendar: editing it must not bump SEQUENCE
+        # (nor must Handbill's adding the field change every event's hash).
+        for volatile in ("source", "line", "field_lines", "announced", "access"):
             data.pop(volatile, None)
         data["changes"] = {str(day): change for day, change in data["changes"].items()}
         blob = json.dumps(data, default=str, sort_keys=True)
@@ -188,31 +194,39 @@ class Event:
         return [s for s in self.skipped if s.day >= now.astimezone(self.tz).date()]
 
 
-def clock(moment: time) -> str:
-    """UK style: 6pm, 7.15pm, 12.30pm."""
-    hour = moment.hour % 12 or 12
-    minutes = f".{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+def clock(moment: time, lang: str = "en-GB") -> str:
+    """The locale's short time, one format everywhere: '19:15' (handbill_i18n.dates)."""
+    return date_words(lang).clock(moment)
 
 
-def day_words(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+def day_words(day: date, lang: str = "en-GB") -> str:
+    """'Monday 5 January 2026', in the site's language."""
+    return date_words(lang).day(day, weekday=True)
 
 
 def when_text(occ: Occurrence) -> str:
-    """'Monday 5 January 2026, 6pm to 7.30pm' or 'Saturday 27 June to Sunday 28 June 2026'."""
+    """'Monday 5 January 2026, 18:00 to 19:30' or 'Saturday 27 June to Sunday 28 June 2026'."""
+    lang = occ.event.lang
+    words, _ = date_words(lang), translations(lang).gettext
     if occ.all_day:
         first, last = occ.start, occ.last_day
         if first == last:
-            return day_words(first)
-        return f"{first:%A} {first.day} {first:%B} to {day_words(last)}"
+            return day_words(first, lang)
+        start_text = words.day(first, weekday=True, year=first.year != last.year)
+        return _("%(first)s to %(last)s") % {"first": start_text, "last": day_words(last, lang)}
     start, end = occ.start, occ.end
     if start.date() == end.date():
-        return f"{day_words(start.date())}, {clock(start.time())} to {clock(end.time())}"
-    return (
-        f"{day_words(start.date())}, {clock(start.time())} to {day_words(end.date())}, "
-        f"{clock(end.time())}"
-    )
+        return _("%(day)s, %(start)s to %(end)s") % {
+            "day": day_words(start.date(), lang),
+            "start": clock(start.time(), lang),
+            "end": clock(end.time(), lang),
+        }
+    return _("%(first)s, %(start)s to %(last)s, %(end)s") % {
+        "first": day_words(start.date(), lang),
+        "start": clock(start.time(), lang),
+        "last": day_words(end.date(), lang),
+        "end": clock(end.time(), lang),
+    }
 
 
 def bank_holidays(settings: EventSettings, first: int, last: int) -> dict[date, str]:
@@ -246,7 +260,10 @@ def build_event(
     between builds); without it the Markdown is rendered here with `md`.
     """
     event = Event(
-        spec=spec, uid=f"{spec.id}@{settings.uid_domain}", category_slug=slugify(spec.category)
+        spec=spec,
+        uid=f"{spec.id}@{settings.uid_domain}",
+        category_slug=slugify(spec.category),
+        lang=settings.lang,
     )
     event.url = f"events/{spec.slug}/"
     event.save_as = f"{event.url}index.html"
@@ -280,6 +297,7 @@ def as_written(event: Event) -> Occurrence:
 
 def _expand(event: Event, settings: EventSettings) -> None:
     spec, rep, tz = event.spec, event.spec.repeat, event.tz
+    _ = translations(event.lang).gettext
     # Dates the file names (`except:`, `changes:`) reach the ICS even past the horizon,
     # or subscribers would see a meeting that is not held.
     cap = max([horizon(settings), *rep.except_dates, *spec.changes])
@@ -300,9 +318,10 @@ def _expand(event: Event, settings: EventSettings) -> None:
             original = naive if isinstance(spec.start, datetime) else day
             event.occurrences.append(_occurrence(event, original, duration, spec.changes[day], tz))
         elif day in rep.except_dates:
-            event.skipped.append(Skipped(day, "not held on this date"))
+            event.skipped.append(Skipped(day, _("not held on this date")))
         elif day in bank:
-            event.skipped.append(Skipped(day, f"bank holiday ({bank[day]})"))
+            reason = _("bank holiday (%(name)s)") % {"name": bank[day]}
+            event.skipped.append(Skipped(day, reason))
         else:
             original = naive if isinstance(spec.start, datetime) else day
             event.occurrences.append(

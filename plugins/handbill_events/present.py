@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
+from handbill_i18n import locale_for, translations
+
+from .access import amenity_features
 from .model import Event, Occurrence, clock, day_words
 from .settings import EventSettings
+from .spec import Access
 
 
 def iso(moment: date | datetime) -> str:
@@ -43,7 +48,15 @@ def add_links(occ: Occurrence, settings: EventSettings) -> dict[str, str]:
         "rru": "addevent",
         "subject": occ.title,
         "startdt": iso(occ.start),
-        "enddt": iso(occ.end if not occ.all_day else occ.last_day),
+        # All-day: the day AFTER the last day, as DTEND;VALUE=DATE and Google's `dates=`.
+        # The compose link's parameters are only listed informally (a 2016 MSDN blog post
+        # on deep links); `enddt` is the end of the Exchange event Outlook creates, and
+        # Microsoft documents those: all-day events "start at midnight on a specific day,
+        # and end 24 hours (or a multiple of 24 hours) later", the end being "midnight on
+        # the first day after the event" ("Create all-day events by using EWS in Exchange",
+        # https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/how-to-create-all-day-events-by-using-ews-in-exchange).
+        # A date alone is that midnight. The last day itself (as before) ended a day early.
+        "enddt": iso(occ.end),
         "body": _details(occ, page),
         "location": occ.place,
         "allday": "true" if occ.all_day else "false",
@@ -94,10 +107,20 @@ def _place(occ: Occurrence) -> list[dict]:
         if occ.location.geo:
             lat, lon = occ.location.geo
             place["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
+        access = occ_access(occ)
+        if access and access.known:
+            place["amenityFeature"] = amenity_features(access)
         places.append(place)
     if occ.online:
         places.append({"@type": "VirtualLocation", "url": occ.online})
     return places
+
+
+def occ_access(occ: Occurrence) -> Access | None:
+    """The event's access details, for a date held at the event's own place: a date moved
+    to another venue (`changes:` with `location:`) has none we know of."""
+    spec = occ.event.spec
+    return spec.access if occ.location is spec.location else None
 
 
 def _mode(occ: Occurrence) -> str:
@@ -166,60 +189,113 @@ def osm_link(occ: Occurrence) -> str:
     return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
 
-ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-PERIODS = {0: "year", 1: "month", 2: "week", 3: "day"}  # dateutil's YEARLY..DAILY
+def N_(message: str) -> str:
+    return message
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+# dateutil's YEARLY..DAILY: "every month", then "every 3 months".
+EVERY = {0: N_("every year"), 1: N_("every month"), 2: N_("every week"), 3: N_("every day")}
+EVERY_N = {
+    0: N_("every %(n)s years"),
+    1: N_("every %(n)s months"),
+    2: N_("every %(n)s weeks"),
+    3: N_("every %(n)s days"),
+}
+# "The first Monday": the ordinal and the day together, as languages order them differently
+# (Welsh: "Dydd Llun cyntaf", but "ail Ddydd Llun").
+ORDINAL_DAYS = {
+    1: N_("first %(day)s"),
+    2: N_("second %(day)s"),
+    3: N_("third %(day)s"),
+    4: N_("fourth %(day)s"),
+    5: N_("fifth %(day)s"),
+    -1: N_("last %(day)s"),
+}
 
 
-def _nth(number: int) -> str:
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{number}{suffix}"
+def ordinal_patterns(pgettext: Callable[[str, str], str]) -> dict[str, str]:
+    """A number as an ordinal ("21st"), by CLDR's ordinal category for the language
+    (English has four, Welsh six): translators give each category its ending."""
+    return {
+        "zero": pgettext("ordinal number, CLDR category zero", "%(n)sth"),
+        "one": pgettext("ordinal number, CLDR category one", "%(n)sst"),
+        "two": pgettext("ordinal number, CLDR category two", "%(n)snd"),
+        "few": pgettext("ordinal number, CLDR category few", "%(n)srd"),
+        "many": pgettext("ordinal number, CLDR category many", "%(n)sth"),
+        "other": pgettext("ordinal number, CLDR category other", "%(n)sth"),
+    }
+
+
+class RuleWords:
+    """The pieces of a series rule in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.gettext = translations(lang).gettext
+        self.locale = locale_for(lang)
+        self.days = self.locale.days["format"]["wide"]
+        self.ordinals = ordinal_patterns(translations(lang).pgettext)
+
+    def and_(self, words: list[str]) -> str:
+        if len(words) == 1:
+            return words[0]
+        return self.gettext("%(list)s and %(last)s") % {
+            "list": ", ".join(words[:-1]),
+            "last": words[-1],
+        }
+
+    def nth(self, number: int) -> str:
+        return self.ordinals[self.locale.ordinal_form(number)] % {"n": number}
+
+    def weekday(self, n: int | None, weekday: int) -> str:
+        day = self.days[weekday]
+        if not n:
+            return day
+        if n in ORDINAL_DAYS:
+            return self.gettext(ORDINAL_DAYS[n]) % {"day": day}
+        return self.gettext("%(ordinal)s %(day)s") % {"ordinal": self.nth(n), "day": day}
 
 
 def rule_text(event: Event) -> str:
-    """The series rule in words: 'The first Monday of every month, 6pm to 7.30pm, …'."""
+    """The series rule in words: 'The first Monday of every month, 18:00 to 19:30, …'."""
     rep = event.spec.repeat
     if rep is None:
         return ""
-    period = PERIODS[rep.freq]
-    every = (
-        f"every {period}"
-        if rep.interval == 1
-        else (
-            "every other week"
-            if rep.interval == 2 and period == "week"
-            else f"every {rep.interval} {period}s"
-        )
-    )
-    days = [
-        f"{ORDINAL_WORDS.get(d.n, _nth(d.n or 0))} {DAY_NAMES[d.weekday]}"
-        if d.n
-        else DAY_NAMES[d.weekday]
-        for d in rep.byweekday
-    ]
-    if days and period in ("month", "year"):
-        text = f"The {_and(days)} of {every}"
-    elif days:
-        text = f"{every.capitalize()} on {_and(days)}"
-    elif rep.bymonthday:
-        text = f"On the {_and([_nth(d) for d in rep.bymonthday])} of {every}"
+    words = RuleWords(event.lang)
+    _ = words.gettext
+    if rep.interval == 1:
+        every = _(EVERY[rep.freq])
+    elif rep.interval == 2 and rep.freq == 2:
+        every = _("every other week")
     else:
-        text = every.capitalize()
+        every = _(EVERY_N[rep.freq]) % {"n": rep.interval}
+    days = [words.weekday(d.n, d.weekday) for d in rep.byweekday]
+    if days and rep.freq in (0, 1):  # yearly, monthly
+        text = _("The %(days)s of %(every)s") % {"days": words.and_(days), "every": every}
+    elif days:
+        text = _("%(every)s on %(days)s") % {"every": every, "days": words.and_(days)}
+    elif rep.bymonthday:
+        numbers = words.and_([words.nth(d) for d in rep.bymonthday])
+        text = _("On the %(days)s of %(every)s") % {"days": numbers, "every": every}
+    else:
+        text = every
+    text = text[:1].upper() + text[1:]
     first = event.occurrences[0] if event.occurrences else None
     if event.spec.all_day:
-        text += ", all day"
+        text = _("%(rule)s, all day") % {"rule": text}
     elif first is not None:
-        text += f", {clock(event.spec.start.time())} to {clock(event.spec.end.time())}"
+        text = _("%(rule)s, %(start)s to %(end)s") % {
+            "rule": text,
+            "start": clock(event.spec.start.time(), event.lang),
+            "end": clock(event.spec.end.time(), event.lang),
+        }
     if rep.until:
-        text += f", until {day_words(rep.until)}"
+        text = _("%(rule)s, until %(date)s") % {
+            "rule": text,
+            "date": day_words(rep.until, event.lang),
+        }
     elif rep.count:
-        text += f", {rep.count} times"
+        text = _("%(rule)s, %(count)s times") % {"rule": text, "count": rep.count}
     if rep.except_bank_holidays:
-        text += ", except on bank holidays"
+        text = _("%(rule)s, except on bank holidays") % {"rule": text}
     return text + "."

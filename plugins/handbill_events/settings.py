@@ -10,12 +10,13 @@ A misspelt key or a value of the wrong type stops the build at start, naming the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, RootModel
 
 from handbill_config import StrictModel, plugin_settings
 
@@ -45,6 +46,19 @@ def _when(value: Any) -> Any:
         ) from None
 
 
+# An address as calendar apps take it in `ORGANIZER:mailto:...`: one @, no spaces or brackets.
+EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+")
+
+
+def _email(value: str | None) -> str | None:
+    if value and not EMAIL.fullmatch(value):
+        raise ValueError(
+            f'"{value}" is not an email address — write the group\'s public address, such as'
+            ' "hello@ourgroup.example.org", or "" for none'
+        )
+    return value
+
+
 class EventsSettings(StrictModel):
     # Folders under PATH (content/) that hold one event or series per .yaml file.
     path: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ("events",)
@@ -65,6 +79,10 @@ class EventsSettings(StrictModel):
     ahead_months: int = Field(24, ge=0)
     # Name shown in subscribers' calendar apps (default: SITENAME).
     calendar_name: str | None = None
+    # The group's public contact, shown as the organiser of every event in calendar apps
+    # (ORGANIZER;CN=<SITENAME>:mailto:<address>). None: CONTACT_EMAIL. "": no organiser;
+    # the calendars then also leave out METHOD:PUBLISH, which requires one (RFC 5546).
+    organizer_email: Annotated[str | None, AfterValidator(_email)] = None
     # How often calendar apps should check for changes (Apple honours it, Google not).
     refresh_hours: int = Field(12, ge=1)
     # How many occurrences the `upcoming_events` template variable holds.
@@ -114,6 +132,8 @@ class EventSettings:
     list_months: int
     feed_atom: str
     feed_rss: str
+    organizer_email: str = ""  # the organiser's address ("" for none)
+    lang: str = "en-GB"  # Pelican's DEFAULT_LANG: pages' words and dates, feeds, calendars
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,4 +192,20 @@ def from_pelican(settings: dict[str, Any]) -> EventSettings:
         list_months=cfg.list_months,
         feed_atom=cfg.feed_atom or "",
         feed_rss=cfg.feed_rss or "",
+        organizer_email=_organizer(cfg.organizer_email, settings),
+        lang=settings.get("DEFAULT_LANG") or "en-GB",
     )
+
+
+class ContactEmail(RootModel[Annotated[str, AfterValidator(_email)]]):
+    """Pelican's CONTACT_EMAIL, checked like `organizer_email` (it is the default)."""
+
+
+def _organizer(chosen: str | None, settings: dict[str, Any]) -> str:
+    """HANDBILL_EVENTS' organizer_email, else CONTACT_EMAIL (a mistake in it stops the build
+    at start, naming CONTACT_EMAIL, like any settings mistake)."""
+    if chosen is not None:
+        return chosen
+    if not settings.get("CONTACT_EMAIL"):
+        return ""
+    return plugin_settings(settings, "CONTACT_EMAIL", ContactEmail).root

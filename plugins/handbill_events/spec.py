@@ -16,6 +16,37 @@ class Location:
     url: str = ""
 
 
+# The YAML name of each feature and its name in schema.org's JSON-LD (English on every site:
+# it is data for search engines, not words for visitors; the page's words are in the theme).
+FEATURES = {
+    "step_free": "Step-free access",
+    "accessible_toilet": "Accessible toilet",
+    "hearing_loop": "Hearing loop",
+    "bsl": "British Sign Language interpreter",
+    "quiet_space": "Quiet space",
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the file says; a feature left out (None) is not known."""
+
+    step_free: bool | None = None
+    accessible_toilet: bool | None = None
+    hearing_loop: bool | None = None
+    bsl: bool | None = None
+    quiet_space: bool | None = None
+    notes: str = ""
+
+    def features(self) -> list[tuple[str, bool | None]]:
+        """(YAML name, yes/no/None) of every feature, in the page's order."""
+        return [(name, getattr(self, name)) for name in FEATURES]
+
+    @property
+    def known(self) -> list[tuple[str, bool]]:
+        return [(name, value) for name, value in self.features() if value is not None]
+
+
 @dataclass
 class Repeat:
     """A recurrence rule in RFC 5545 terms, so pages and ICS share one definition."""
@@ -71,6 +102,7 @@ class EventSpec:
     source: str
     line: int = 1
     field_lines: dict[str, int] = field(default_factory=dict)  # line of each top-level field
+    access: Access | None = None  # `access:` (access.py); None when the file says nothing
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, self.line)

@@ -38,10 +38,6 @@ class UpcomingDates:
     def __len__(self) -> int:
         return len(self.shown)
 
-    @property
-    def as_of_text(self) -> str:
-        return f"{self.as_of.day} {self.as_of:%B %Y}"
-
 
 def upcoming_dates(
     occurrences: Iterable[Occurrence],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .access import read_access
 from .description import MAX_DEPTH, nesting_depth
 from .fields import (
     Checker,
@@ -45,6 +46,7 @@ FIELDS = (
     "description",
     "updated",
     "announced",
+    "access",
 )
 
 
@@ -58,6 +60,7 @@ SYNONYMS = {
     "link": "online",
     "recurrence": "repeat",
     "recurring": "repeat",
+    "accessibility": "access",
 }
 
 
@@ -122,6 +125,11 @@ def check_event(
         if "announced" in fields
         else None
     )
+    access = (
+        read_access(ck, fields["access"], at("access"))
+        if fields.get("access") is not None
+        else None
+    )
     if ck.problems or None in (title, ident, start, end, tz, status):
         return None, sorted(ck.problems, key=lambda p: p.line)
     return EventSpec(
@@ -146,4 +154,5 @@ def check_event(
         source=rel,
         line=line,
         field_lines=dict(fields.lines),
+        access=access,
     ), []

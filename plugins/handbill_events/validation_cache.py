@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 CACHE_NAME = "handbill_events-validated.pickle"
 # The modules whose code decides what a file validates to.
 SOURCES = (
-    "description", "fields", "load", "pipeline", "problems", "rule_dates", "series_fields",
-    "slugs", "spec", "validate",
+    "access", "description", "fields", "load", "pipeline", "problems", "rule_dates",
+    "series_fields", "slugs", "spec", "validate",
 )  # fmt: skip
 
 

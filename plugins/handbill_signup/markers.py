@@ -17,14 +17,17 @@ from handbill_theme.urls import LISTS as CONTENT_LISTS
 log = logging.getLogger(__name__)
 
 MACROS = {"join-form": "join_form", "contact-form": "contact_form"}
+# Markers another plugin fills in (handbill_actions): left for it, not reported.
+OTHERS = ("actions", "action-data")
 # Markdown wraps a marker on its own line in <p>; a form inside <p> would be invalid HTML.
 # Any [[lower-case-words]] is taken as a marker, so a typo ([[join-from]]) is reported.
 MARKER = re.compile(r"<p>\s*\[\[([a-z][a-z-]*)\]\]\s*</p>|\[\[([a-z][a-z-]*)\]\]")
 
 
-def render_form(env: Any, macro: str) -> str:
-    source = f'{{% from "signup/forms.html" import {macro} %}}{{{{ {macro}() }}}}'
-    return env.from_string(source).render()
+def render_form(env: Any, macro: str, lang: str = "en-GB") -> str:
+    """The form's words in the page's language (handbill_i18n reads DEFAULT_LANG)."""
+    source = f'{{% from "signup/forms.html" import {macro} with context %}}{{{{ {macro}() }}}}'
+    return env.from_string(source).render(DEFAULT_LANG=lang)
 
 
 def replace_markers(content: Any, env: Any) -> None:
@@ -34,12 +37,14 @@ def replace_markers(content: Any, env: Any) -> None:
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
+        if name in OTHERS:
+            return match.group(0)
         if name not in MACROS:
             known = " or ".join(f"[[{m}]]" for m in MACROS)
             where = f"{content.source_path}:{_line_of(content.source_path, f'[[{name}]]')}"
             log.error("%s: unknown marker [[%s]]: use %s on a line of its own", where, name, known)
             return match.group(0)
-        return render_form(env, MACROS[name])
+        return render_form(env, MACROS[name], getattr(content, "lang", None) or "en-GB")
 
     content._content = MARKER.sub(substitute, html)
 

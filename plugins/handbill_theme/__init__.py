@@ -6,27 +6,16 @@
 
 Neither changes a byte of the output; `tests/theme` builds the site and checks that.
 
-It also gives every generator's templates the words in the site's language (`_()`, from
-`handbill_i18n`, for DEFAULT_LANG).
+The words in each page's language (`_()`, date filters) come from `handbill_i18n.jinja`,
+a Jinja extension named in JINJA_ENVIRONMENT, so they work with or without this plugin.
 """
 
 from pelican import signals
-from pelican.generators import Generator
-
-from handbill_i18n import install
 
 from .urls import freeze_urls
 
 __all__ = ["register"]
 
 
-def install_translations(generator: Generator) -> None:
-    """Jinja's i18n extension with the catalogue for the site's language."""
-    if "jinja2.ext.i18n" not in generator.env.extensions:
-        generator.env.add_extension("jinja2.ext.i18n")
-    install(generator.env, generator.settings["DEFAULT_LANG"])
-
-
 def register() -> None:
-    signals.generator_init.connect(install_translations)
     signals.all_generators_finalized.connect(freeze_urls)

@@ -225,6 +225,7 @@ def test_the_original_keeps_its_address(corpus_preview: Path) -> None:
         "posts/odd-case.mD",
         "pages/events.md",
         "images/phone-photo.HEIC",
+        "posts/image-no-alt.md",  # a picture without a description
         "posts/old-post.html",  # Pelican would have published its <script> as it is
     ],
 )

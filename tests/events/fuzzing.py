@@ -161,4 +161,5 @@ KEYS = [
     "location", "online", "repeat", "changes", "status", "summary", "description",
     "updated", "announced", "every", "on", "until", "count", "except", "rrule", "interval",
     "name", "address", "geo", "url", "note", "2026-03-02", "2999-12-29", "venue", "tz", "? complex",
+    "access", "step_free", "Step-free", "bsl", "hearing_loop", "notes", "wheelchair",
 ]  # fmt: skip

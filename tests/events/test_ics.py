@@ -11,6 +11,8 @@ import icalendar
 import pytest
 import vobject
 
+from handbill_events.ics import category_label
+
 from .conftest import DATA, build
 from .icsutil import LONDON, expand, expand_with_ical, ics_files, parse, starts
 
@@ -86,6 +88,28 @@ def test_category_calendars_hold_only_their_category(fixture_site: Path) -> None
         "online@anytown.example.org",
     }
     assert (fixture_site / "calendar/festivals.ics").is_file()
+
+
+def test_category_calendars_are_named_and_described(fixture_site: Path) -> None:
+    # RFC 7986 NAME/DESCRIPTION and the X-WR- pair older apps read; the category as a heading.
+    meetings = parse(fixture_site / "calendar/meetings.ics")
+    for prop in ("NAME", "X-WR-CALNAME"):
+        assert str(meetings[prop]) == "Anytown Save Our NHS: Meetings"
+    for prop in ("DESCRIPTION", "X-WR-CALDESC"):
+        assert str(meetings[prop]) == "Meetings: events of Anytown Save Our NHS"
+    whole = parse(fixture_site / "calendar.ics")
+    assert str(whole["NAME"]) == "Anytown Save Our NHS"
+    assert str(whole["X-WR-CALDESC"]) == "Events of Anytown Save Our NHS"
+    # The subscribe links name the calendar as the calendar names itself.
+    page = (fixture_site / "events/category/meetings/index.html").read_text(encoding="utf-8")
+    assert "name=Anytown%20Save%20Our%20NHS%3A%20Meetings" in page
+
+
+def test_category_labels_keep_capitals_the_volunteer_wrote() -> None:
+    assert category_label("meetings") == "Meetings"
+    assert category_label("GP surgeries") == "GP surgeries"
+    assert category_label("NHS campaigns") == "NHS campaigns"
+    assert category_label("élections") == "Élections"
 
 
 # --- the first-Monday meeting -------------------------------------------------------------

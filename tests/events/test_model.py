@@ -89,8 +89,8 @@ def test_fortnightly_and_day_of_month(tmp_path: Path) -> None:
         "d",
     )
     assert [o.day for o in monthly.occurrences] == [date(2026, 1, 15), date(2026, 2, 15)]
-    assert rule_text(fortnightly) == "Every other week, 10am to 11am, 3 times."
-    assert rule_text(monthly) == "On the 15th of every month, 10am to 11am, 2 times."
+    assert rule_text(fortnightly) == "Every other week, 10:00 to 11:00, 3 times."
+    assert rule_text(monthly) == "On the 15th of every month, 10:00 to 11:00, 2 times."
 
 
 def test_words_for_times() -> None:
@@ -98,10 +98,10 @@ def test_words_for_times() -> None:
     data, _ = read_yaml(path, "events/m.yaml")
     spec, _ = check_event(data, "events/m.yaml", "m", "Europe/London", "events")
     event = build_event(spec, SETTINGS, None)
-    assert when_text(event.occurrences[0]) == "Tuesday 6 January 2026, 7.15pm to 9pm"
+    assert when_text(event.occurrences[0]) == "Tuesday 6 January 2026, 19:15 to 21:00"
     assert rule_text(event) == (
-        "The first Tuesday and third Tuesday of every month, 7.15pm to "
-        "9pm, until Thursday 31 December 2026."
+        "The first Tuesday and third Tuesday of every month, 19:15 to "
+        "21:00, until Thursday 31 December 2026."
     )
 
 

@@ -103,7 +103,7 @@ def test_first_monday_page_explains_skipped_dates(fixture_site: Path) -> None:
     assert date(2026, 5, 4) not in days
     rule = page.select_one(".event__rule").get_text()
     assert rule == (
-        "The first Monday of every month, 6pm to 7.30pm, until Friday 31 December "
+        "The first Monday of every month, 18:00 to 19:30, until Friday 31 December "
         "2027, except on bank holidays."
     )
 
@@ -132,7 +132,7 @@ def test_event_page_words_location_and_links(fixture_site: Path) -> None:
     page = soup(fixture_site / "events/planning-meeting/index.html")
     assert page.find("h1").get_text() == "Monthly planning meeting"
     first = page.select_one("ul.event__dates time")
-    assert first.get_text() == "Monday 5 January 2026, 6pm to 7.30pm"
+    assert first.get_text() == "Monday 5 January 2026, 18:00 to 19:30"
     osm = page.find("a", string="United Reformed Church on OpenStreetMap")
     assert osm["href"].startswith("https://www.openstreetmap.org/?mlat=53.3809&mlon=-1.4702")
     assert not page.find("iframe")
@@ -270,7 +270,8 @@ def test_upcoming_partial_renders_empty_and_full() -> None:
     env = Environment(
         loader=FileSystemLoader(str(ROOT / "theme/templates")),
         autoescape=True,
-        extensions=["handbill_theme.jinja.BuildOnce"],  # the theme's {% once %}
+        # the theme's {% once %} and its words (handbill_i18n)
+        extensions=["handbill_i18n.jinja.Languages", "handbill_theme.jinja.BuildOnce"],
     )
     template = env.get_template("partials/upcoming_events.html")
     empty = template.render(upcoming_events=[], SITEURL="", THEME_STATIC_DIR="theme")

@@ -11,6 +11,7 @@ from handbill_events.model import Occurrence, build_event
 from handbill_events.settings import from_pelican
 from handbill_events.upcoming import FRESH_FOR, MAX_LATER, upcoming_dates
 from handbill_events.validate import check_event
+from handbill_i18n.dates import date_words
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 SETTINGS = from_pelican(
@@ -111,7 +112,7 @@ def test_all_dates_when_the_list_has_no_count(tmp_path: Path) -> None:
 def test_as_of_is_the_build_day_in_words() -> None:
     dates = upcoming_dates([], NOW, 5)
     assert dates.as_of == date(2026, 11, 24)
-    assert dates.as_of_text == "24 November 2026"
+    assert date_words("en-GB").day(dates.as_of) == "24 November 2026"
 
 
 def test_events_page_with_dates_only_after_its_end_does_not_say_none(

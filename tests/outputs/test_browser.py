@@ -56,6 +56,17 @@ PAGES: dict[str, Callable[[Path], str | None]] = {
     "events": lambda root: "/events/" if (root / "events/index.html").is_file() else None,
     "event": event_page,
     "join": lambda root: "/join/" if (root / "join/index.html").is_file() else None,
+    # The demo's responsive photo (srcset, lazy loading) and an event's access details.
+    "photo": lambda root: (
+        "/news/2026/consultation-closes/"
+        if (root / "news/2026/consultation-closes/index.html").is_file()
+        else None
+    ),
+    "access": lambda root: (
+        "/events/members-meeting/"
+        if (root / "events/members-meeting/index.html").is_file()
+        else None
+    ),
     "404": lambda root: NOT_FOUND_PATH if (root / "404.html").is_file() else None,
 }
 

@@ -119,7 +119,7 @@ def summary_environment() -> jinja2.Environment:
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")),
-        extensions=[BuildOnce],
+        extensions=["handbill_i18n.jinja.Languages", BuildOnce],
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,105 @@
+"""Jinja's i18n extension for the theme, with the language taken from the page.
+
+Named in `JINJA_ENVIRONMENT["extensions"]` (pelicanconf.py) instead of `jinja2.ext.i18n`, so
+every build that uses the theme has `_()` and the date filters, whichever plugins it runs.
+The words come from the catalogue of the page's language: a post's or page's own `lang`
+(a Welsh translation of an English post: `Lang: cy`), else the site's DEFAULT_LANG. So one
+build can make English and Welsh pages side by side (docs/volunteers.md, bilingual posts).
+
+The callables are module-level functions (one identity per process): the theme's shared
+compiled templates are keyed by the filters' identities (handbill_theme/jinja.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import InternationalizationExtension
+from jinja2.runtime import Context
+
+from . import translations
+from .dates import date_words
+
+
+def context_lang(ctx: Context) -> str:
+    """The page's language: its post's or page's `lang`, else the site's."""
+    for name in ("article", "page"):
+        lang = getattr(ctx.get(name), "lang", None)
+        if isinstance(lang, str) and lang:
+            return lang
+    return ctx.get("DEFAULT_LANG") or "en"
+
+
+@pass_context
+def page_lang(ctx: Context) -> str:
+    return context_lang(ctx)
+
+
+@pass_context
+def _gettext(ctx: Context, message: str) -> str:
+    return translations(context_lang(ctx)).gettext(message)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context_lang(ctx)).ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(ctx: Context, context: str, message: str) -> str:
+    return translations(context_lang(ctx)).pgettext(context, message)
+
+
+@pass_context
+def _npgettext(ctx: Context, context: str, singular: str, plural: str, n: int) -> str:
+    return translations(context_lang(ctx)).npgettext(context, singular, plural, n)
+
+
+@pass_context
+def day_text(ctx: Context, moment: date, weekday: bool = False, year: bool = True) -> str:
+    """'5 January 2026'; `weekday=True`: 'Monday 5 January 2026'; `year=False`: without it."""
+    return date_words(context_lang(ctx)).day(moment, weekday=weekday or not year, year=year)
+
+
+@pass_context
+def month_text(ctx: Context, moment: date) -> str:
+    return date_words(context_lang(ctx)).month(moment)
+
+
+@pass_context
+def month_name(ctx: Context, moment: date) -> str:
+    return date_words(context_lang(ctx)).month_name(moment)
+
+
+@pass_context
+def clock(ctx: Context, moment: time | datetime) -> str:
+    return date_words(context_lang(ctx)).clock(moment)
+
+
+@pass_context
+def week_days(ctx: Context) -> list[tuple[str, str]]:
+    """Monday to Sunday: (full name, short name)."""
+    return date_words(context_lang(ctx)).week_days
+
+
+FILTERS: dict[str, Any] = {
+    "day_text": day_text,
+    "month_text": month_text,
+    "month_name": month_name,
+    "clock": clock,
+}
+
+
+class Languages(InternationalizationExtension):
+    """`jinja2.ext.i18n` with each page's language, and the date filters."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.install_gettext_callables(
+            _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+        )
+        environment.filters.update(FILTERS)
+        environment.globals["week_days"] = week_days
+        environment.globals["page_lang"] = page_lang
