@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from handbill_markdown.reader import ReusingMarkdownReader
+from handbill_markdown.reader import ReusingMarkdownReader, as_pelican_reads
 
 from . import active, settings as content_settings
 from .fields import apply, check_fields
@@ -90,7 +90,8 @@ class HandbillMarkdownReader(ReusingMarkdownReader):
         meant = tuple(header.meant.items())
         if checked.fatal:
             return "", skipped(Facts(rel, lines, tuple(problems), True, meant))
-        content, metadata = super().read(source_path)
+        # The bytes read above, not the file read again (as Pelican would read it).
+        content, metadata = self.convert(as_pelican_reads(raw), source_path)
         apply(metadata, checked.replace)
         if not self.options.allow_raw_html and active.may_have_active_content(text):
             content, removed = active.remove_active_content(content, text, rel, header.body_line)

@@ -49,12 +49,22 @@ class SiteChecks:
         # Output file -> the source file that writes it (posts first, then pages).
         self.outputs: dict[str, str] = {}
         self.suggested: set[str] = set()  # slugs offered in a fix, so no two get the same
+        # Each item's save_as, by id (the item is kept too, so the id is not reused).
+        self.addresses: dict[int, tuple[Any, str]] = {}
 
     def facts_of(self, item: Any) -> Facts:
         rel = relative(item.source_path, self.settings)
         return self.facts.get(rel) or Facts(rel, (), (), False)
 
     # --- addresses -------------------------------------------------------------------
+    def address(self, item: Any) -> str:
+        """The item's save_as, worked out once: drop_reserved and drop_duplicates both ask
+        for every post, and Pelican works it out from the settings each time."""
+        found = self.addresses.get(id(item))
+        if found is None or found[0] is not item:
+            found = self.addresses[id(item)] = (item, getattr(item, "save_as", ""))
+        return found[1]
+
     def drop_duplicates(self, generator: Any, lists: Iterable[str]) -> list[Problem]:
         """Keep the first file for each address (the oldest post); report and drop the rest."""
         items = [item for name in lists for item in getattr(generator, name, None) or []]
@@ -62,7 +72,7 @@ class SiteChecks:
         problems: list[Problem] = []
         dropped: set[int] = set()
         for item in items:
-            save_as = getattr(item, "save_as", "")
+            save_as = self.address(item)
             if not save_as:
                 continue
             owner = self.outputs.setdefault(save_as, item.source_path)
@@ -107,7 +117,7 @@ class SiteChecks:
         for name in lists:
             kept = getattr(generator, name, None) or []
             for item in list(kept):
-                save_as = getattr(item, "save_as", "")
+                save_as = self.address(item)
                 folder = save_as.split("/", 1)[0]
                 if save_as in files:
                     why = f"would replace the site's own {save_as}"

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from handbill_markdown.inline import skip_untriggered
+
 # What a description may keep: text structure, links, emphasis, lists, tables, images.
 TAGS = frozenset(
     {
@@ -141,14 +143,17 @@ def nesting_depth(text: str) -> int:
 
 
 def new_markdown(md_settings: dict | None) -> markdown.Markdown:
-    """A converter for Pelican's MARKDOWN setting; make one per build and reuse it."""
+    """A converter for Pelican's MARKDOWN setting; make one per build and reuse it. Its
+    inline pass passes over plain text, as the posts' does (handbill_markdown.inline)."""
     cfg = md_settings or {}
     configs = cfg.get("extension_configs", {})
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=list(configs),
         extension_configs=configs,
         output_format=cfg.get("output_format", "html"),
     )
+    skip_untriggered(md)
+    return md
 
 
 def render_markdown(text: str, md: markdown.Markdown | dict | None) -> str:

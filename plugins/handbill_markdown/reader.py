@@ -20,6 +20,8 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, Readers
 from pelican.utils import pelican_open
 
+from .inline import skip_untriggered
+
 # Pelican's own logger for what Pelican's reader would say: filters on it (handbill_content
 # reports duplicate fields itself and quiets Pelican's message) then apply here too.
 log = logging.getLogger("pelican.readers")
@@ -49,12 +51,18 @@ class ReusingMarkdownReader(MarkdownReader):
         return self.dates[key]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        with pelican_open(source_path) as text:
+            return self.convert(text, source_path)
+
+    def convert(self, text: str, source_path: str) -> tuple[str, dict[str, Any]]:
+        """What read() gives for a file of this text (as pelican_open reads it: see
+        as_pelican_reads); for a reader that has read the file already."""
         if self.documents is None:
             self.documents = Markdown(**self.settings["MARKDOWN"])
+            skip_untriggered(self.documents)
         md = self.documents
         md.reset()
-        with pelican_open(source_path) as text:
-            content = md.convert(text)
+        content = md.convert(text)
         meta = getattr(md, "Meta", None)
         return content, self.metadata(meta, source_path) if meta is not None else {}
 
@@ -84,8 +92,15 @@ class ReusingMarkdownReader(MarkdownReader):
         if self.fields is None:
             self.fields = Markdown(**self.settings["MARKDOWN"])
             self.fields.preprocessors.deregister("meta")
+            skip_untriggered(self.fields)
         self.fields.reset()
         return self.fields.convert(text)
+
+
+def as_pelican_reads(raw: bytes) -> str:
+    """A file's bytes as pelican_open gives them: UTF-8 without a byte-order mark, line ends
+    made "\n" (Python's universal newlines); UnicodeDecodeError as it would raise it."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def use_reusing_reader(readers: Readers) -> None:

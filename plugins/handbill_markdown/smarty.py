@@ -51,8 +51,9 @@ class SkipPlainText(InlineProcessor):
     # this would simply not be called: the output stays stock smarty's, only slower
     # (tests/markdown checks that it is called).
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if any(trigger in data for trigger in TRIGGERS):
-            return super()._InlineProcessor__handleInline(data, patternIndex)
+        for trigger in TRIGGERS:  # a loop of `in` tests: quicker than any() or a regex
+            if trigger in data:
+                return super()._InlineProcessor__handleInline(data, patternIndex)
         return data
 
 

@@ -79,3 +79,19 @@ def test_each_date_text_is_parsed_once_per_build(tmp_path: Path) -> None:
     assert first == MarkdownReader(settings()).process_metadata("date", "2026-03-01 18:00")
     assert reader.process_metadata("date", "2026-03-01 18:00") is first
     assert reader.process_metadata("title", "A title") == "A title"
+
+
+def test_bytes_already_read_are_taken_as_pelican_opens_the_file(tmp_path: Path) -> None:
+    """handbill_content converts the bytes it has read instead of reading the file again:
+    a byte-order mark, Windows and old Mac line ends, and non-ASCII text come out the same."""
+    from pelican.utils import pelican_open
+
+    from handbill_markdown.reader import as_pelican_reads
+
+    raw = "\ufeffTitle: Café\r\nDate: 2026-01-01\r\n\r\nLine one\rline two\r\n\ufeff end\n"
+    path = tmp_path / "post.md"
+    path.write_bytes(raw.encode("utf-8"))
+    with pelican_open(str(path)) as text:
+        assert as_pelican_reads(path.read_bytes()) == text
+    reader = ReusingMarkdownReader(settings())
+    assert reader.convert(as_pelican_reads(path.read_bytes()), str(path)) == reader.read(str(path))

@@ -97,3 +97,55 @@ def test_compiled_code_is_not_shared_between_environments_set_up_differently() -
         env.tests["plugin_enabled"] = partial(enabled, plugins=plugins)
         rendered.append(env.get_template("box.html").render())
     assert rendered == ["link", "form"]
+
+
+class Post:
+    """What the summary macro reads of a post; `reads` counts how often its text was read."""
+
+    def __init__(self, source_path: str, title: str) -> None:
+        self.source_path, self.title, self.url = source_path, title, f"news/{title}/"
+        self.date = __import__("datetime").datetime(2026, 1, 2)
+        self.locale_date, self.authors, self.category = "2 January 2026", [], None
+        self.reads = 0
+
+    @property
+    def summary(self) -> str:
+        self.reads += 1
+        return f"<p>{self.title} summary</p>"
+
+
+def summary_environment() -> jinja2.Environment:
+    from sitebuild import ROOT
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")),
+        extensions=["handbill_i18n.jinja.Languages", BuildOnce],
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+LIST = (
+    '{% from "partials/article_summary.html" import article_summary with context %}'
+    "{% for a in posts %}{{ article_summary(a, level) }}{% endfor %}"
+)
+
+
+def test_a_posts_summary_is_rendered_once_per_build_for_every_list_it_is_in() -> None:
+    """The same HTML as rendering it afresh, keyed by the post, the level and SITEURL."""
+    one, two = Post("posts/one.md", "one"), Post("posts/two.md", "two")
+    env = summary_environment()
+    page = env.from_string(LIST)
+    first = page.render(posts=[one, two], level=2, SITEURL="https://a.example")
+    again = page.render(posts=[two, one], level=2, SITEURL="https://a.example")
+    assert (one.reads, two.reads) == (1, 1)
+    fresh = summary_environment().from_string(LIST)
+    copies = [Post("posts/two.md", "two"), Post("posts/one.md", "one")]
+    assert again == fresh.render(posts=copies, level=2, SITEURL="https://a.example")
+    assert first != again and '<h2 class="summary-title">' in first
+    # Another heading level or SITEURL is rendered for itself.
+    assert '<h3 class="summary-title"><a href="../news/one/">' in page.render(
+        posts=[one], level=3, SITEURL=".."
+    )
+    assert one.reads == 2
