@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import hugo, profile
-from .generate import NOW
+from .generate import IMAGE_NAMES, NOW
 from .measure import Run, ratio, run, summary
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ HANDBILL_EVENTS = {{**globals().get("HANDBILL_EVENTS", {{}}), "now": {now!r}}}
 # The search index is Pagefind, a program of its own run after the build: timed apart
 # (docs/architecture.md, "Search"), not part of the build compared with Pelican.
 HANDBILL_SEARCH = {{**globals().get("HANDBILL_SEARCH", {{}}), "index": False}}
+# The home page's picture: one of the bench site's own (the demo's is not in it).
+HOME_IMAGE = "images/{home_image}"
 CACHE_CONTENT = {cache}
 LOAD_CONTENT_CACHE = {cache}
 CACHE_PATH = {cache_path!r}
@@ -147,6 +149,7 @@ class Site:
             now=NOW.isoformat(),
             cache=cache,
             cache_path=str(self.root / f"cache-{kind}"),
+            home_image=IMAGE_NAMES[0],
         )
         if without:
             text += f"PLUGINS = [p for p in PLUGINS if p != {without!r}]\n"
