@@ -23,14 +23,39 @@ from jinja2.runtime import Context
 from . import lang_tag, locale_for, translations
 from .dates import date_words
 
+# Each page's language, noted on the Jinja Context that renders it (one per page, include
+# and block) the first time a word on it is translated: a page asks for dozens of words, and
+# working the language out each time (two context look-ups, the tag normalised) was 4 % of a
+# build. The theme never rebinds `article`, `page` or `DEFAULT_LANG` with `{% set %}`, so a
+# Context's language does not change while it renders.
+LANG_ATTR = "handbill_lang"
+# Language tags as written (a post's `lang`, DEFAULT_LANG) -> as BCP 47 writes them.
+_TAGS: dict[str, str] = {}
 
-def context_lang(ctx: Context) -> str:
+
+def _tag(lang: str) -> str:
+    tag = _TAGS.get(lang)
+    if tag is None:
+        tag = _TAGS[lang] = lang_tag(lang)
+    return tag
+
+
+def _find_lang(ctx: Context) -> str:
     """The page's language: its post's or page's `lang`, else the site's."""
     for name in ("article", "page"):
         lang = getattr(ctx.get(name), "lang", None)
         if isinstance(lang, str) and lang:
-            return lang_tag(lang)
-    return lang_tag(ctx.get("DEFAULT_LANG") or "en")
+            return _tag(lang)
+    return _tag(ctx.get("DEFAULT_LANG") or "en")
+
+
+def context_lang(ctx: Context) -> str:
+    """The page's language, worked out once per Context."""
+    lang = getattr(ctx, LANG_ATTR, None)
+    if lang is None:
+        lang = _find_lang(ctx)
+        setattr(ctx, LANG_ATTR, lang)
+    return lang
 
 
 @pass_context
