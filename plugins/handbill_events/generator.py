@@ -34,6 +34,10 @@ class EventsGenerator(Generator):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # `|category_label` in the events templates: "GP surgeries" stays as written, where
+        # Jinja's `|capitalize` would lower the rest ("Gp surgeries"); the same words as
+        # the category calendars' names in subscribers' apps.
+        self.env.filters["category_label"] = ics.category_label
         self.cfg = from_pelican(self.settings)
         self.events: list[Event] = []
         self.problems: list[Problem] = []

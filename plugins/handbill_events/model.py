@@ -17,6 +17,7 @@ from handbill_i18n import translations
 from handbill_i18n.dates import date_words
 
 from .description import Rendered, plain_text, render
+from .holiday_names import holiday_name
 from .moments import Moment, localise, to_utc
 from .rule_dates import rule_dates
 from .settings import EventSettings
@@ -327,7 +328,7 @@ def _expand(event: Event, settings: EventSettings) -> None:
         elif day in rep.except_dates:
             event.skipped.append(Skipped(day, _("not held on this date")))
         elif day in bank:
-            reason = _("bank holiday (%(name)s)") % {"name": bank[day]}
+            reason = _("bank holiday (%(name)s)") % {"name": holiday_name(bank[day], _)}
             event.skipped.append(Skipped(day, reason))
         else:
             original = naive if isinstance(spec.start, datetime) else day

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -228,6 +229,32 @@ def test_category_listing(fixture_site: Path) -> None:
         page.find("a", string="Subscribe in your calendar app")["href"]
         == "webcal://anytown.example.org/calendar/festivals.ics"
     )
+
+
+def test_category_names_keep_the_capitals_the_volunteer_wrote(
+    build_events: Callable[..., Path], tmp_path: Path
+) -> None:
+    # Jinja's |capitalize would show "Gp surgeries"; "meetings" still starts with a capital.
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "surgery.yaml").write_text(
+        "title: Drop-in advice\nstart: 2026-12-02 10:00\nend: 12:00\n"
+        "category: GP surgeries\nlocation: Elm Street surgery\n"
+    )
+    (events / "meeting.yaml").write_text(
+        "title: Planning\nstart: 2026-12-03 19:00\nend: 20:00\n"
+        "category: meetings\nlocation: Anytown Library\n"
+    )
+    site = build_events(events)
+    page = soup(site / "events/category/gp-surgeries/index.html")
+    assert page.find("h1").get_text() == "GP surgeries"
+    assert page.title.get_text().startswith("GP surgeries: events |")
+    assert page.find("link", type="text/calendar")["title"] == "GP surgeries: calendar"
+    nav = [a.get_text() for a in page.select(".events-nav a")]
+    assert "GP surgeries" in nav and "Meetings" in nav
+    event = soup(site / "events/surgery/index.html")
+    assert event.select_one(".event__category a").get_text() == "GP surgeries"
+    assert "Gp surgeries" not in (site / "events/index.html").read_text(encoding="utf-8")
 
 
 def test_month_grid_without_javascript(fixture_site: Path) -> None:
