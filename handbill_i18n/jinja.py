@@ -72,30 +72,37 @@ def page_lang(ctx: Context) -> str:
 # `num` and `context` filled in as Jinja's own wrappers do), in one call. Jinja's `_` looks
 # `gettext` up and calls its wrapper, which calls the translating function: three calls
 # through Context.call for each word, thousands of words a build (1.7 % of its instructions).
+def _formatted(ctx: Context, text: str, variables: dict[str, Any]) -> str:
+    """Jinja's new-style formatting: Markup when autoescaping, then `% variables` always.
+    Without variables and without a `%`, that gives the text itself, so most words skip
+    Markup's escaping `%` (a mapping's format looks up no key and leaves such text as it is)."""
+    if ctx.eval_ctx.autoescape:
+        text = Markup(text)
+    if not variables and "%" not in text:
+        return text
+    return text % variables
+
+
 @pass_context
 def _gettext(ctx: Context, message: str, /, **variables: Any) -> str:
     text = translations(context_lang(ctx)).gettext(message)
-    if ctx.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    if not variables and "%" not in text:  # most words: what _formatted gives, in this call
+        return Markup(text) if ctx.eval_ctx.autoescape else text
+    return _formatted(ctx, text, variables)
 
 
 @pass_context
 def _ngettext(ctx: Context, singular: str, plural: str, n: int, /, **variables: Any) -> str:
     variables.setdefault("num", n)
     text = translations(context_lang(ctx)).ngettext(singular, plural, n)
-    if ctx.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    return _formatted(ctx, text, variables)
 
 
 @pass_context
 def _pgettext(ctx: Context, context: str, message: str, /, **variables: Any) -> str:
     variables.setdefault("context", context)
     text = translations(context_lang(ctx)).pgettext(context, message)
-    if ctx.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    return _formatted(ctx, text, variables)
 
 
 @pass_context
@@ -105,9 +112,7 @@ def _npgettext(
     variables.setdefault("context", context)
     variables.setdefault("num", n)
     text = translations(context_lang(ctx)).npgettext(context, singular, plural, n)
-    if ctx.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    return _formatted(ctx, text, variables)
 
 
 GETTEXT = {
