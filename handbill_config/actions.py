@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field
 
 from .model import StrictModel
+from .problems import Problem
 
 KINDS = ("pledge", "petition", "poll", "letter")
 SIGNING_KINDS = ("pledge", "petition", "poll")
@@ -75,21 +76,6 @@ EXAMPLES = {
 
 
 # --- Problems -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActionProblem:
-    """One mistake in one action file; `str()` is the line a volunteer sees."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
 
 
 def _shown(value: str) -> str:
@@ -308,7 +294,7 @@ class _Reader:
     def __init__(self, source: str, metas: list[Meta], tz: ZoneInfo) -> None:
         self.source = source
         self.tz = tz
-        self.problems: list[ActionProblem] = []
+        self.problems: list[Problem] = []
         self.metas: dict[str, Meta] = {}
         for meta in metas:
             if meta.key in self.metas:
@@ -324,7 +310,7 @@ class _Reader:
     def problem(self, where: Meta | int, message: str, hint: str = "", field: str = "") -> None:
         line = where if isinstance(where, int) else where.line
         name = field or (where.name if isinstance(where, Meta) else "")
-        self.problems.append(ActionProblem(self.source, line, name, message, hint))
+        self.problems.append(Problem(self.source, line, name, message, hint))
 
     def text(self, key: str) -> str | None:
         meta = self.metas.get(key)
@@ -464,20 +450,18 @@ def _kind_name(kind: str) -> str:
     return f"{kind}s"
 
 
-def read_action(path: Path, source: str, tz: ZoneInfo) -> tuple[Action | None, list[ActionProblem]]:
+def read_action(path: Path, source: str, tz: ZoneInfo) -> tuple[Action | None, list[Problem]]:
     """One action file: its model, or None and the reasons why not."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [
-            ActionProblem(source, 1, "file", "is not UTF-8 text", "save it as UTF-8 (plain text)")
+            Problem(source, 1, "file", "is not UTF-8 text", "save it as UTF-8 (plain text)")
         ]
     except OSError as err:
         reason = err.strerror or type(err).__name__
         return None, [
-            ActionProblem(
-                source, 1, "file", f"cannot be read ({reason})", "save it again as a file"
-            )
+            Problem(source, 1, "file", f"cannot be read ({reason})", "save it again as a file")
         ]
     metas, body, body_line = split_file(text)
     reader = _Reader(source, metas, tz)
@@ -656,7 +640,7 @@ def site_timezone(name: str) -> ZoneInfo:
 
 def load_actions(
     folder: str | Path, timezone: str = DEFAULT_TIMEZONE, shown_as: str | None = None
-) -> tuple[list[Action], list[ActionProblem]]:
+) -> tuple[list[Action], list[Problem]]:
     """Every `*.md` action in `folder` (sorted by slug) and every problem in any of them.
 
     A missing folder means no actions. `timezone` is the site's (Pelican's TIMEZONE): dates
@@ -665,7 +649,7 @@ def load_actions(
     folder = Path(folder)
     tz = site_timezone(timezone)
     actions: list[Action] = []
-    problems: list[ActionProblem] = []
+    problems: list[Problem] = []
     if not folder.is_dir():
         return actions, problems
     prefix = shown_as if shown_as is not None else str(folder)

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from .problems import WARNING, Problem
+from handbill_config.problems import WARNING, Problem
 
 # Elements that run code, load other sites, or change the page around them.
 ACTIVE_TAGS = frozenset(

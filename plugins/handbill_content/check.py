@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from handbill_config.problems import Problem
+
 from .plugin import missing
-from .problems import Problem
 from .reader import FACTS, HandbillMarkdownReader, relative
 
 

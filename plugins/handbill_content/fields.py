@@ -16,8 +16,10 @@ from typing import Any
 
 from pelican.utils import slugify
 
+from handbill_config.problems import Problem
+
 from .frontmatter import Field, Header
-from .problems import Problem, did_you_mean
+from .problems import did_you_mean
 
 # A detail to take out of the metadata, so Pelican makes its own (a slug from the title).
 _DROP = object()

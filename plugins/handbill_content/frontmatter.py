@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .problems import WARNING, Problem, closest
+from handbill_config.problems import WARNING, Problem
+
+from .problems import closest
 
 # Markdown's meta extension (markdown/extensions/meta.py), which Pelican's reader uses.
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")

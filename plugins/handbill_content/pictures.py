@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from .problems import ERROR, Problem
+from handbill_config.problems import ERROR, Problem
 
 # ![description](images/x.jpg) in Markdown, or <img …> in HTML. No IGNORECASE: a pattern
 # that starts with a literal lets the search skip straight to each `![` or `<`.

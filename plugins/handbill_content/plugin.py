@@ -17,8 +17,9 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from handbill_config.problems import Problem
+
 from . import quiet, settings as content_settings
-from .problems import Problem
 from .reader import FACTS, Facts, HandbillMarkdownReader
 from .site import ARTICLE_LISTS, PAGE_LISTS, SiteChecks
 from .unread import unread_files

@@ -1,36 +1,10 @@
-"""Mistakes found in posts, pages and other content files: `file:line: field: what — fix`."""
+"""Mistakes found in posts, pages and other content files: `file:line: field: what — fix`
+(handbill_config.problems.Problem), and the helpers that word them."""
 
 from __future__ import annotations
 
 import difflib
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-# How a problem is logged. An ERROR fails `make publish` (handbill_checks counts them); a
-# WARNING is shown and the (cleaned) page is published; a NOTICE says what the build did on
-# purpose, such as holding back a post dated in the future.
-ERROR, WARNING, NOTICE = "error", "warning", "notice"
-LOG_LEVELS = {ERROR: logging.ERROR, WARNING: logging.WARNING, NOTICE: logging.WARNING}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in one file; `str()` is the line a volunteer sees."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-    hint: str = ""
-    level: str = ERROR
-
-    def __str__(self) -> str:
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
-
-    def log(self, logger: logging.Logger) -> None:
-        logger.log(LOG_LEVELS[self.level], "%s", self)
 
 
 def normalised(word: str) -> str:

@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from handbill_config.problems import ERROR, WARNING, Problem
 from handbill_markdown.reader import ReusingMarkdownReader, as_pelican_reads
 
 from . import active, settings as content_settings
 from .fields import apply, check_fields
 from .frontmatter import read_header
 from .pictures import pictures_without_alt
-from .problems import ERROR, WARNING, Problem
 
 FACTS = "handbill_content_facts"
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")

@@ -15,7 +15,9 @@ from typing import Any
 
 from pelican.generators import PelicanTemplateNotFound
 
-from .problems import ERROR, NOTICE, WARNING, Problem, closest
+from handbill_config.problems import ERROR, NOTICE, WARNING, Problem
+
+from .problems import closest
 from .reader import Facts, relative
 
 ARTICLE_LISTS = (

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from .problems import ERROR, WARNING, Problem, closest
+from handbill_config.problems import ERROR, WARNING, Problem
+
+from .problems import closest
 from .reader import MARKDOWN_EXTENSIONS
 
 EVENT_EXTENSIONS = ("yaml", "yml")

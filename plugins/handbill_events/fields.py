@@ -14,8 +14,10 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from handbill_config.problems import Problem
+
 from .load import LineList, LineMap
-from .problems import Problem, did_you_mean, shown
+from .problems import did_you_mean, shown
 from .slugs import ID_RX, slugify
 from .spec import Location
 

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from handbill_config.problems import Problem
+
 from . import ics, present
 from .description import Rendered, new_markdown, render
 from .feeds import write_feeds
 from .ledger import apply_ledger
 from .model import Event, Occurrence, categories
 from .pipeline import Addresses, is_event_file, model_event, validate_file
-from .problems import Problem
 from .settings import from_pelican
 from .spec import EventSpec
 from .subscribe_help import help_paths, qr_svg

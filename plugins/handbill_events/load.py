@@ -17,7 +17,9 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Problem, shown
+from handbill_config.problems import Problem
+
+from .problems import shown
 
 log = logging.getLogger(__name__)
 

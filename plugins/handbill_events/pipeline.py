@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
+from handbill_config.problems import Problem
+
 from .description import Rendered
 from .load import read_yaml
 from .model import Event, build_event
-from .problems import Problem, shown
+from .problems import shown
 from .rule_dates import TooManyDates
 from .settings import EventSettings
 from .spec import EventSpec

@@ -8,23 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in one file; `str()` is the line a volunteer sees."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{self.file}:{self.line}: {self.field}: {self.message}{hint}"
-
 
 SHOWN = 60  # characters of a volunteer's value quoted in a message
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handbill_config.problems import Problem
+
 from .access import read_access
 from .description import MAX_DEPTH, nesting_depth, pictures_in
 from .fields import (
@@ -22,7 +24,7 @@ from .fields import (
     read_when,
 )
 from .load import LineMap
-from .problems import Problem, shown
+from .problems import shown
 from .series_fields import read_changes, read_repeat
 from .slugs import SLUG_RX, slugify
 from .spec import EventSpec

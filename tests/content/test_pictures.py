@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from handbill_config.problems import ERROR
 from handbill_content.pictures import pictures_without_alt, too_short
-from handbill_content.problems import ERROR
 
 HEAD = "Title: T\nDate: 2026-01-01 12:00\n\n"
 HINT = (

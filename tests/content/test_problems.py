@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handbill_content.problems import Problem, closest
+from handbill_config.problems import Problem
+from handbill_content.problems import closest
 
 
 def test_case_spacing_hyphens_and_plurals_match_first() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handbill_events.problems import Problem, did_you_mean, shown
+from handbill_config.problems import Problem
+from handbill_events.problems import did_you_mean, shown
 
 
 def test_problem_reads_file_line_field_what_and_fix() -> None:
