@@ -3,7 +3,7 @@
 Built from the join form's parts, not beside them (`SignupService`): the same sealed,
 expiring links (`tokens.Tokens`), the same scanner-safe confirm (a GET shows a button, the
 POST acts), the same crash-safe order (the confirmation mail held on disk, the limits
-counted with a mark naming it, then queued: `_hold_count_queue`), the same decoys and stall
+counted with a mark naming it, then queued: `hold_count_queue`), the same decoys and stall
 mode, each action with counters of its own (`Scope`), so signing never uses up the list's
 hourly cap or its one mail per address and day.
 
@@ -203,7 +203,7 @@ class ActionService:
     def sign(self, slug: str, fields: dict[str, str], visitor: Visitor) -> Outcome:
         action = self.book.get(slug)
         check_allowed(fields, SIGN_FIELDS)
-        if self.signup._looks_automated(fields, visitor, "action"):
+        if self.signup.looks_automated(fields, visitor, "action"):
             return OK
         if self.closed(action):
             return self._closed_outcome()
@@ -220,7 +220,7 @@ class ActionService:
             self.cfg.action_url(slug),
         )
         stall = self.signup.open_stall(fields.get("stall", ""), f"action:{slug}")
-        return self.signup._hold_count_queue(
+        return self.signup.hold_count_queue(
             job, visitor.ip, signing.email, "action confirmation", stall, self.scope(slug)
         )
 
@@ -297,7 +297,7 @@ class ActionService:
             return Outcome(Status.EXPIRED)
         if self.closed(action):
             return self._closed_outcome()
-        if not self.signup._within(
+        if not self.signup.within(
             "action-confirm-ip",
             f"{slug}:{client_key(visitor.ip)}",
             self._confirm_limit(slug),
@@ -322,7 +322,7 @@ class ActionService:
             record["method"] = messages.ACTION_JOIN_METHOD
             record["form_url"] = self.cfg.action_url(slug)
             jobs = handoff_jobs(self.cfg, record, f"handoff-{signing.link_id}")
-            if not self.signup._put(jobs):
+            if not self.signup.put_jobs(jobs):
                 return Outcome(Status.UNAVAILABLE)
         signature = Signature(
             slug,

@@ -132,7 +132,7 @@ class SignupService:
             return f"{ref.scheme}://{ref.netloc}" in self.origins
         return True
 
-    def _looks_automated(self, fields: dict[str, str], visitor: Visitor, form: str) -> bool:
+    def looks_automated(self, fields: dict[str, str], visitor: Visitor, form: str) -> bool:
         # A missing honeypot is as suspicious as a filled one: real forms always send it.
         if fields.get(HONEYPOT) != "":
             log.info("%s: honeypot tripped, answering as usual", form)
@@ -142,7 +142,7 @@ class SignupService:
             return True
         return False
 
-    def _within(self, kind: str, value: str, limit: int, window: float) -> bool:
+    def within(self, kind: str, value: str, limit: int, window: float) -> bool:
         allowed = self.store.hit(self.key(kind, value), limit, window)
         if not allowed:
             log.info("rate limit %s reached for %s", kind, self.key(kind, value)[:16])
@@ -160,9 +160,9 @@ class SignupService:
             log.warning("hourly cap for %s reached: sending stopped, keeper alerted", what)
             job_id = self.key("alert", f"{what}-{uuid.uuid4().hex}").replace(":", "-")
             msg = messages.cap_alert(self.cfg, what, cap, job_id)
-            self._put([mail_job(job_id, "alert", msg, self.cfg.mail_from)])
+            self.put_jobs([mail_job(job_id, "alert", msg, self.cfg.mail_from)])
 
-    def _put(self, jobs) -> bool:
+    def put_jobs(self, jobs) -> bool:
         try:
             for job in jobs:
                 self.spool.put(job)
@@ -201,7 +201,7 @@ class SignupService:
 
     def subscribe(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
         check_allowed(fields, self.allowed_subscribe_fields())
-        if self._looks_automated(fields, visitor, "subscribe"):
+        if self.looks_automated(fields, visitor, "subscribe"):
             return OK
         pending, errors = self._validate_subscribe(fields)
         if pending is None:
@@ -218,7 +218,7 @@ class SignupService:
         link = f"{self.cfg.public_url}/confirm?t={self.tokens.make(pending)}"
         job = confirmation_job(job_id, pending.email, link, self.leave_url(pending.email))
         stall = self.open_stall(fields.get("stall", ""), "join")
-        return self._hold_count_queue(job, visitor.ip, pending.email, "confirmation", stall)
+        return self.hold_count_queue(job, visitor.ip, pending.email, "confirmation", stall)
 
     def open_stall(self, code: str, form: str) -> tuple[str, int] | None:
         """Stall mode: the stall's id and raised per-IP limit if `code` opens a stall for
@@ -236,7 +236,7 @@ class SignupService:
     def leave_url(self, email: str) -> str:
         return f"{self.cfg.public_url}/leave?t={self.tokens.make_leave(email)}"
 
-    def _hold_count_queue(
+    def hold_count_queue(
         self,
         job,
         ip: str,
@@ -331,7 +331,7 @@ class SignupService:
         pending = self.check_token(fields.get("t", ""))
         if pending is None:
             return Outcome(Status.EXPIRED)
-        if not self._within(
+        if not self.within(
             "confirm-ip",
             client_key(visitor.ip),
             self.cfg.limits.per_ip * 4,
@@ -351,7 +351,7 @@ class SignupService:
         # One id per link: a replayed or double-clicked link maps to the same jobs, and the
         # spool ignores ids it has seen, so the list gets each subscriber once.
         jobs = handoff_jobs(self.cfg, record, f"handoff-{pending.link_id}")
-        if not self._put(jobs):
+        if not self.put_jobs(jobs):
             return Outcome(Status.UNAVAILABLE)
         log.info("hand-off queued for %s", self.key("address", pending.email)[:16])
         return OK
@@ -363,14 +363,14 @@ class SignupService:
         take it off the list), with the same limits and the same answer whatever happens,
         so the form tells nobody whether an address is on the list."""
         check_allowed(fields, {"email", HONEYPOT})
-        if self._looks_automated(fields, visitor, "leave"):
+        if self.looks_automated(fields, visitor, "leave"):
             return OK
         try:
             email = clean_email(fields.get("email", ""))
         except FieldErrors as exc:
             return Outcome(Status.INVALID, exc.errors)
         job = leave_job(f"leave-{uuid.uuid4().hex}", email, self.leave_url(email))
-        return self._hold_count_queue(job, visitor.ip, email, "leave link")
+        return self.hold_count_queue(job, visitor.ip, email, "leave link")
 
     def check_leave_token(self, token: str) -> tuple[str, str] | None:
         try:
@@ -395,7 +395,7 @@ class SignupService:
             else "leave link in an email, then the leave button"
         )
         record = messages.withdrawal_record(self.cfg, email, method, messages.utcnow())
-        if not self._put(withdrawal_jobs(self.cfg, record, f"withdraw-{link_id}")):
+        if not self.put_jobs(withdrawal_jobs(self.cfg, record, f"withdraw-{link_id}")):
             return Outcome(Status.UNAVAILABLE)
         log.info("withdrawal queued for %s", self.key("address", email)[:16])
         return OK
@@ -404,7 +404,7 @@ class SignupService:
 
     def contact(self, fields: dict[str, str], visitor: Visitor) -> Outcome:
         check_allowed(fields, {"email", "name", "message", HONEYPOT})
-        if self._looks_automated(fields, visitor, "contact"):
+        if self.looks_automated(fields, visitor, "contact"):
             return OK
         errors: dict[str, str] = {}
         values: dict[str, str] = {}
@@ -421,13 +421,13 @@ class SignupService:
             return Outcome(Status.INVALID, errors)
         limits = self.cfg.limits
         if not (
-            self._within("contact-ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
+            self.within("contact-ip", client_key(visitor.ip), limits.per_ip, limits.per_ip_window)
             and self._global_cap("contact messages", limits.contact_per_hour)
         ):
             return OK
         job_id = f"contact-{uuid.uuid4().hex}"
         msg = messages.contact(self.cfg, values["email"], values["name"], values["message"], job_id)
-        if not self._put([mail_job(job_id, "contact", msg, self.cfg.mail_from)]):
+        if not self.put_jobs([mail_job(job_id, "contact", msg, self.cfg.mail_from)]):
             return Outcome(Status.UNAVAILABLE)
         return OK
 

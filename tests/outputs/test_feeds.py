@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import feedparser
+from feeds.rules import feed_files
 
-FEED_ROOTS = {"{http://www.w3.org/2005/Atom}feed", "rss"}
 RFC3339_ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$", re.IGNORECASE)
-
-
-def feed_files(site: Path) -> list[Path]:
-    """Every XML file whose root element is an Atom feed or RSS channel (not the sitemap)."""
-    found = []
-    for path in sorted(site.rglob("*.xml")):
-        _, root = next(ET.iterparse(path, events=("start",)))
-        if root.tag in FEED_ROOTS:
-            found.append(path)
-    return found
 
 
 def is_absolute(url: str | None) -> bool:
