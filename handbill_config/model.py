@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 class StrictModel(BaseModel):
@@ -11,3 +14,19 @@ class StrictModel(BaseModel):
     once checked."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _when(value: Any) -> Any:
+    """The build clock as an ISO date and time, or a datetime."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f'"{value}" is not a date and time — write one such as "2026-11-22T12:00:00+00:00"'
+        ) from None
+
+
+# A plugin's `now` setting: the build's clock pinned (tests, `make bench`), or None for now.
+BuildClock = Annotated[datetime | None, BeforeValidator(_when)]

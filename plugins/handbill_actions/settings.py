@@ -10,27 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from pydantic import BeforeValidator
 
 from handbill_config import StrictModel, plugin_settings
 from handbill_config.actions import site_timezone
+from handbill_config.model import BuildClock
 
 SETTING = "HANDBILL_ACTIONS"
-
-
-def _when(value: Any) -> Any:
-    """The build clock as an ISO date and time, or a datetime."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f'"{value}" is not a date and time — write one such as "2026-11-22T12:00:00+00:00"'
-        ) from None
 
 
 class ActionsSettings(StrictModel):
@@ -43,7 +30,7 @@ class ActionsSettings(StrictModel):
     # Where each action's page goes; {slug} is the file's name without .md.
     url: str = "actions/{slug}/"
     # The build clock (closed or open, poll results): None means now; tests pin it.
-    now: Annotated[datetime | None, BeforeValidator(_when)] = None
+    now: BuildClock = None
 
 
 @dataclass(frozen=True)

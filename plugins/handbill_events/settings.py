@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BeforeValidator, Field, RootModel
 
 from handbill_config import StrictModel, plugin_settings
+from handbill_config.model import BuildClock
 from handbill_i18n import lang_tag
 
 
@@ -33,18 +34,6 @@ def _region(value: Any) -> Any:
     if value is None or value == ():
         return ("GB", "ENG")
     return tuple(value) if isinstance(value, list) else value
-
-
-def _when(value: Any) -> Any:
-    """The build clock as an ISO date and time, or a datetime."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f'"{value}" is not a date and time — write one such as "2026-11-22T12:00:00+00:00"'
-        ) from None
 
 
 # An address as calendar apps take it in `ORGANIZER:mailto:...`: one @, no spaces or brackets.
@@ -91,7 +80,7 @@ class EventsSettings(StrictModel):
     # How many next dates a series page shows.
     next_dates: int = Field(8, ge=0)
     # The build clock: None means "now"; tests pin it, e.g. "2026-11-22T12:00:00+00:00".
-    now: Annotated[datetime | None, BeforeValidator(_when)] = None
+    now: BuildClock = None
     # Where SEQUENCE/LAST-MODIFIED are remembered between builds (relative to PATH).
     # Commit this file. None turns automatic change detection off (use `updated:`).
     state_file: str | None = "events/.events-state.json"
